@@ -1,0 +1,22 @@
+"""Reads about accounts."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tongban.accounts.models import User
+from tongban.core.models import AuditEntry
+
+
+def data_uses_of(person: User) -> QuerySet[AuditEntry]:
+    """谁用了我的数据: every use of this person's data by someone else, newest first."""
+    return AuditEntry.objects.filter(data_subject=person).exclude(actor=person).order_by("-seq")
+
+
+def staff_of_department(department_id: int) -> QuerySet[User]:
+    return (
+        User.objects.filter(assignments__department_id=department_id)
+        .distinct()
+        .prefetch_related("assignments")
+        .order_by("name")
+    )

@@ -1,0 +1,266 @@
+"""State changes of accounts: registration, real-name checks, staff, login codes, API tokens.
+
+Each function is one transaction and writes an audit entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tongban.accounts.identity import IdentityCheck, current_verifier
+from tongban.accounts.models import (
+    ApiToken,
+    IdType,
+    LoginCode,
+    PopulationRecord,
+    RealNameLevel,
+    Representation,
+    StaffAssignment,
+    User,
+    UserKind,
+)
+from tongban.core import audit, crypto
+from tongban.core.validators import (
+    birth_date_from_id,
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+)
+from tongban.notices.services import queue_sms
+from tongban.orgs.models import Department, Region
+
+
+class IdentityUnavailable(Exception):
+    """The population registry could not be reached; the person may try again later."""
+
+
+def _set_identity(user: User, *, id_type: str, id_number: str) -> None:
+    if id_type == IdType.RESIDENT_ID:
+        id_number = validate_id_number(id_number)
+        user.birth_date = birth_date_from_id(id_number)
+    else:
+        id_number = id_number.strip().upper()
+    user.id_type = id_type
+    user.id_number = id_number
+    user.id_number_index = crypto.blind_index(id_number)
+
+
+def _set_phone(user: User, phone: str) -> None:
+    phone = validate_mobile(phone)
+    user.phone = phone
+    user.phone_index = crypto.blind_index(phone)
+
+
+def find_by_phone(phone: str) -> User | None:
+    try:
+        phone = validate_mobile(phone)
+    except ValidationError:
+        return None
+    return User.objects.filter(phone_index=crypto.blind_index(phone), is_active=True).first()
+
+
+def find_by_id_number(id_type: str, id_number: str) -> User | None:
+    number = id_number.strip().upper()
+    return User.objects.filter(id_type=id_type, id_number_index=crypto.blind_index(number)).first()
+
+
+@transaction.atomic
+def register_person(
+    *,
+    username: str,
+    password: str,
+    name: str,
+    phone: str,
+    id_type: str = IdType.RESIDENT_ID,
+    id_number: str = "",
+) -> User:
+    """注册: a citizen account at real-name level 1."""
+    user = User(username=username, kind=UserKind.PERSON, name=name.strip())
+    _set_phone(user, phone)
+    if id_number:
+        _set_identity(user, id_type=id_type, id_number=id_number)
+        if find_by_id_number(user.id_type, user.id_number) is not None:
+            raise ValidationError(_("该证件号码已注册，请直接登录或找回密码。"), code="id_taken")
+    if User.objects.filter(phone_index=user.phone_index).exists():
+        raise ValidationError(_("该手机号码已注册，请直接登录。"), code="phone_taken")
+    user.set_password(password)
+    user.save()
+    audit.record(actor=user, action="account.register", subject=user, data_subject=user)
+    return user
+
+
+@transaction.atomic
+def verify_real_name(*, user: User) -> User:
+    """基本实名: match name + ID number against the population registry; level 1 → 2."""
+    if not user.id_number or user.id_type != IdType.RESIDENT_ID:
+        raise ValidationError(_("请先填写居民身份证号码。"), code="id_missing")
+    result = current_verifier().verify(name=user.name, id_number=user.id_number)
+    if result is IdentityCheck.UNAVAILABLE:
+        raise IdentityUnavailable
+    audit.record(
+        actor=user,
+        action="account.verify_real_name",
+        subject=user,
+        data_subject=user,
+        purpose=_("实名认证"),
+        details={"result": result.value},
+    )
+    if result is IdentityCheck.NO_MATCH:
+        raise ValidationError(_("姓名与身份证号码不一致，请核对后重试。"), code="identity_mismatch")
+    if user.realname_level < RealNameLevel.BASIC:
+        user.realname_level = RealNameLevel.BASIC
+        user.save(update_fields=["realname_level"])
+    return user
+
+
+@transaction.atomic
+def create_legal_person(*, username: str, password: str, name: str, credit_code: str, representative: User) -> User:
+    """法人账户: linked to its legal representative, who may act for it."""
+    company = User(
+        username=username,
+        kind=UserKind.LEGAL_PERSON,
+        name=name,
+        credit_code=validate_credit_code(credit_code),
+        id_type=IdType.CREDIT_CODE,
+        legal_representative=representative,
+        realname_level=RealNameLevel.BASIC,
+    )
+    company.set_password(password)
+    company.save()
+    Representation.objects.create(
+        legal_person=company, person=representative, role=Representation.Role.LEGAL_REPRESENTATIVE
+    )
+    audit.record(actor=representative, action="account.create_legal_person", subject=company)
+    return company
+
+
+@transaction.atomic
+def create_staff(
+    *,
+    username: str,
+    password: str,
+    name: str,
+    phone: str,
+    roles: list[tuple[Department, str, Region]],
+    actor: Any = None,
+) -> tuple[User, TOTPDevice]:
+    """工作人员: an account with roles and a confirmed TOTP device (second factor)."""
+    user = User(username=username, kind=UserKind.STAFF, name=name, realname_level=RealNameLevel.ADVANCED)
+    _set_phone(user, phone)
+    user.set_password(password)
+    user.save()
+    for department, role, scope in roles:
+        StaffAssignment.objects.create(user=user, department=department, role=role, scope=scope)
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    audit.record(
+        actor=actor,
+        action="staff.create",
+        subject=user,
+        details={"roles": [[d.code, r, s.code] for d, r, s in roles]},
+    )
+    return user, device
+
+
+@transaction.atomic
+def add_population_record(*, name: str, id_number: str) -> PopulationRecord:
+    number = validate_id_number(id_number)
+    record, _created = PopulationRecord.objects.get_or_create(
+        id_number_index=crypto.blind_index(number),
+        defaults={"name": name, "birth_date": birth_date_from_id(number)},
+    )
+    return record
+
+
+def _hash_code(phone_index: str, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{phone_index}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    phone_masked: str
+
+
+@transaction.atomic
+def send_login_code(*, phone: str) -> CodeSent:
+    """短信验证码登录: send a 6-digit code valid for 5 minutes. Unknown numbers get the same answer."""
+    phone = validate_mobile(phone)
+    index = crypto.blind_index(phone)
+    from tongban.core.masking import mask_mobile
+
+    if User.objects.filter(phone_index=index, is_active=True).exists():
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        LoginCode.objects.filter(phone_index=index, used=False).update(used=True)
+        LoginCode.objects.create(
+            phone_index=index,
+            code_hash=_hash_code(index, code),
+            expires_at=timezone.now() + timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
+        )
+        queue_sms(
+            phone=phone,
+            text=_("【通办】您的登录验证码是 %(code)s，5 分钟内有效。请勿告诉他人。") % {"code": code},
+        )
+    return CodeSent(phone_masked=mask_mobile(phone))
+
+
+MAX_CODE_ATTEMPTS = 5
+
+
+@transaction.atomic
+def check_login_code(*, phone: str, code: str) -> User | None:
+    """Return the user when the code is right and fresh; each code allows 5 tries."""
+    try:
+        phone = validate_mobile(phone)
+    except ValidationError:
+        return None
+    index = crypto.blind_index(phone)
+    login_code = (
+        LoginCode.objects.select_for_update()
+        .filter(phone_index=index, used=False, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+    if login_code is None:
+        return None
+    if not hmac.compare_digest(login_code.code_hash, _hash_code(index, code.strip())):
+        login_code.attempts += 1
+        login_code.used = login_code.attempts >= MAX_CODE_ATTEMPTS
+        login_code.save(update_fields=["attempts", "used"])
+        return None
+    login_code.used = True
+    login_code.save(update_fields=["used"])
+    return User.objects.filter(phone_index=index, is_active=True).first()
+
+
+@transaction.atomic
+def record_login(*, user: User, method: str) -> None:
+    audit.record(actor=user, action="account.login", subject=user, details={"method": method})
+
+
+@transaction.atomic
+def issue_api_token(*, user: User, name: str) -> str:
+    """Create an API token; the raw value is returned once and never stored."""
+    raw = "tb_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, key_hash=hashlib.sha256(raw.encode()).hexdigest())
+    audit.record(actor=user, action="account.issue_api_token", subject=user, details={"name": name})
+    return raw
+
+
+def user_for_token(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hashlib.sha256(raw.encode()).hexdigest(), user__is_active=True)
+        .first()
+    )
+    return token.user if token else None

@@ -1,0 +1,31 @@
+"""The /api/v1/ NinjaAPI: routers of every app, auth, and JSON errors as {code, message}."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from tongban.api import errors
+from tongban.api.auth import auth
+
+api = NinjaAPI(
+    title="Tongban 通办 API",
+    version="1",
+    description=(
+        "One-stop government services. Errors are JSON `{code, message}`: `code` is stable, "
+        "`message` is in the language of `Accept-Language` (zh-Hans default, zh-Hant, en)."
+    ),
+    auth=auth,
+    urls_namespace="api",
+)
+errors.install(api)
+
+
+def _mount() -> None:
+    from tongban.accounts.api import router as accounts_router
+    from tongban.orgs.api import router as orgs_router
+
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/orgs", orgs_router)
+
+
+_mount()

@@ -1,0 +1,8 @@
+"""Shared API schemas."""
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str

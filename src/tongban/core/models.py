@@ -1,0 +1,62 @@
+"""Kernel tables: the hash-chained audit log and idempotency records."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """审计日志: one append-only entry; `entry_hash` covers the fields and the previous hash."""
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    department_code = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    subject_type = models.CharField(max_length=80, blank=True)
+    subject_id = models.CharField(max_length=80, blank=True)
+    purpose = models.CharField(max_length=200, blank=True)
+    data_subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="data_uses",
+        help_text="whose personal data this action used (shown on their 'who used my data' page)",
+    )
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["data_subject", "-at"], name="audit_data_subject_at")]
+        verbose_name = _("审计记录")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The tip of the audit chain; its row lock serialises appends."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class IdempotencyRecord(models.Model):
+    """幂等记录: the result of a request made with an idempotency key, so a retry returns it."""
+
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=100)
+    owner_id = models.BigIntegerField(null=True)
+    result_id = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "owner_id", "key"], name="idempotency_unique")]

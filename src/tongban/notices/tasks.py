@@ -1,0 +1,12 @@
+"""Background tasks of notices (django-tasks): delivery after commit."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from tongban.notices import services
+
+
+@task()
+def deliver_sms(sms_id: int) -> None:
+    services.deliver_sms(sms_id=sms_id)

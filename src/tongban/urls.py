@@ -1,0 +1,13 @@
+"""URL map: portal at /, staff console at /console/, API at /api/v1/."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from tongban.api.root import api
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("console/", include("tongban.console.urls")),
+    path("", include("tongban.portal.urls")),
+]
