@@ -40,9 +40,14 @@ class Region(models.Model):
 
 
 class Department(models.Model):
-    """部门 / 实施主体: an agency, identified by its unified social credit code."""
+    """部门 / 实施主体: an agency.
 
-    code = models.CharField(max_length=18, unique=True, validators=[validate_credit_code])
+    `code` is how catalogues refer to it: its unified social credit code (统一社会信用代码) or a
+    local code. `credit_code` holds the credit code once it passed the GB 32100 check.
+    """
+
+    code = models.CharField(max_length=40, unique=True)
+    credit_code = models.CharField(max_length=18, unique=True, null=True, blank=True, validators=[validate_credit_code])
     name = models.CharField(max_length=100)
     short_name = models.CharField(max_length=30, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments")

@@ -25,11 +25,20 @@ def upsert_region(*, code: str, name: str, level: int, parent: Region | None, ac
 
 @transaction.atomic
 def upsert_department(
-    *, code: str, name: str, region: Region, short_name: str = "", phone: str = "", actor: Any = None
+    *,
+    code: str,
+    name: str,
+    region: Region,
+    short_name: str = "",
+    phone: str = "",
+    credit_code: str | None = None,
+    actor: Any = None,
 ) -> Department:
-    code = validate_credit_code(code)
+    """Create or update a department; `credit_code`, when given, must pass the GB 32100 check."""
+    checked = validate_credit_code(credit_code) if credit_code else None
     department, created = Department.objects.update_or_create(
-        code=code, defaults={"name": name, "region": region, "short_name": short_name, "phone": phone}
+        code=code.strip(),
+        defaults={"name": name, "region": region, "short_name": short_name, "phone": phone, "credit_code": checked},
     )
     if created:
         audit.record(actor=actor, action="department.create", subject=department)
