@@ -11,3 +11,57 @@ def pytest_report_header() -> list[str]:
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     return [f"tongban: database {db}, cache {cache}"]
+
+
+import pytest  # noqa: E402
+from django.test import Client  # noqa: E402
+from django_otp.oath import totp  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+
+class _Quiet:
+    def write(self, *_args: object, **_kwargs: object) -> None:
+        pass
+
+
+@pytest.fixture
+def demo(db):
+    """The demo regions, departments and people, loaded through the services layer."""
+    from tongban.demo import orgs, people
+
+    orgs.load(stdout=_Quiet())
+    people.load(stdout=_Quiet())
+    return people
+
+
+def current_totp(user) -> str:
+    device = TOTPDevice.objects.get(user=user, name="default")
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@pytest.fixture
+def citizen(demo):
+    from tongban.accounts.models import User
+
+    return User.objects.get(username="zhangsan")
+
+
+@pytest.fixture
+def citizen_client(citizen) -> Client:
+    client = Client()
+    client.force_login(citizen, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def staff_client(username: str) -> Client:
+    """A console client logged in through the real log-in form (password + TOTP)."""
+    from tongban.accounts.models import User
+    from tongban.demo.people import DEMO_PASSWORD
+
+    user = User.objects.get(username=username)
+    client = Client()
+    response = client.post(
+        "/console/login/", {"username": username, "password": DEMO_PASSWORD, "otp": current_totp(user)}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp import match_token
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tongban.accounts import selectors, services
@@ -49,7 +49,7 @@ class DataUseOut(Schema):
 
 
 @router.post("/tokens", auth=None, response={201: TokenOut, 401: ErrorOut, 403: ErrorOut})
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenOut]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     """Exchange a password (and, for staff, a TOTP code) for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
@@ -57,7 +57,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenOut]
     assert isinstance(user, User)
     if user.kind == UserKind.STAFF and not (payload.otp and match_token(user, payload.otp)):
         raise ApiError(401, "otp_required", _("工作人员需要输入动态验证码。"))
-    return 201, TokenOut(token=services.issue_api_token(user=user, name=payload.name))
+    return Status(201, TokenOut(token=services.issue_api_token(user=user, name=payload.name)))
 
 
 @router.get("/me", response=MeOut)

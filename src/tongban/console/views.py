@@ -1,0 +1,82 @@
+"""Staff console shell: log-in with TOTP, to-do list, department staff (scoped)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth import login as auth_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tongban.accounts import services as account_services
+from tongban.accounts.models import User
+from tongban.accounts.permissions import assignments, ensure_can
+from tongban.accounts.selectors import staff_of_department
+from tongban.console.decorators import staff_required
+from tongban.console.forms import StaffLoginForm
+from tongban.orgs.models import Department
+
+
+def _demo_codes() -> list[tuple[str, str]]:
+    """Demo mode only: the current TOTP code of each demo staff account, shown on the log-in page."""
+    if not settings.DEMO_MODE:
+        return []
+    codes = []
+    for device in TOTPDevice.objects.select_related("user").filter(confirmed=True).order_by("user__username")[:20]:
+        value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+        codes.append((device.user.username, f"{value:0{device.digits}d}"))
+    return codes
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    """工作人员登录: password and TOTP code together."""
+    form = StaffLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if not isinstance(user, User) or not user.is_staff:
+            form.add_error(None, _("用户名或密码不正确。"))
+        else:
+            device = match_token(user, form.cleaned_data["otp"])
+            if device is None:
+                form.add_error("otp", _("动态验证码不正确或已过期，请输入验证器中最新的 6 位数字。"))
+            else:
+                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                otp_login(request, device)
+                account_services.record_login(user=user, method="password+totp")
+                target = request.POST.get("next") or "/console/"
+                if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                    target = "/console/"
+                return redirect(target)
+    return render(
+        request, "console/login.html", {"form": form, "demo_codes": _demo_codes(), "next": request.GET.get("next", "")}
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("console:login")
+
+
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    """待办: the to-do list (cases arrive with the case-handling module)."""
+    user = request.user
+    assert isinstance(user, User)
+    return render(request, "console/home.html", {"assignments": assignments(user)})
+
+
+@staff_required
+def department_staff(request: HttpRequest, code: str) -> HttpResponse:
+    department = get_object_or_404(Department.objects.select_related("region"), code=code)
+    ensure_can(request.user, "orgs.view_department_staff", department)
+    return render(
+        request, "console/department_staff.html", {"department": department, "staff": staff_of_department(department.pk)}
+    )

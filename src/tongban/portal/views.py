@@ -1,0 +1,203 @@
+"""Citizen portal pages: home, log-in (password or SMS code), my account, my messages, elder mode."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongban.accounts import selectors as account_selectors
+from tongban.accounts import services as account_services
+from tongban.accounts.models import User, UserKind
+from tongban.accounts.permissions import ensure_can
+from tongban.core.middleware import ELDER_COOKIE
+from tongban.notices import services as notice_services
+from tongban.notices.models import Message, OutgoingSms
+from tongban.portal.forms import IdentityForm, PasswordLoginForm, SmsCodeLoginForm, SmsCodeRequestForm
+
+
+def _safe_next(request: HttpRequest, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"home_entries": _home_entries()})
+
+
+def _home_entries() -> object:
+    """Themes and popular services from the catalogue, when the catalogue app is installed."""
+    try:
+        from tongban.catalog.selectors import home_entries
+    except ImportError:
+        return None
+    return home_entries()
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"ok": True})
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    """登录: by password (username or mobile) or by a one-time SMS code."""
+    mode = request.GET.get("mode", "password")
+    password_form = PasswordLoginForm()
+    sms_form: SmsCodeRequestForm | SmsCodeLoginForm = SmsCodeRequestForm()
+    code_sent_to = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "password")
+        if action == "password":
+            mode = "password"
+            password_form = PasswordLoginForm(request.POST)
+            if password_form.is_valid():
+                username = password_form.cleaned_data["username"].strip()
+                by_phone = account_services.find_by_phone(username)
+                if by_phone is not None:
+                    username = by_phone.username
+                user = authenticate(request, username=username, password=password_form.cleaned_data["password"])
+                if isinstance(user, User) and user.kind == UserKind.STAFF:
+                    password_form.add_error(None, _("工作人员请从工作台登录（需要动态验证码）。"))
+                elif isinstance(user, User):
+                    return _finish_login(request, user, "password")
+                else:
+                    password_form.add_error(None, _("账号或密码不正确。连续错误 5 次后账号将暂时锁定 15 分钟。"))
+        elif action == "send_code":
+            mode = "sms"
+            sms_form = SmsCodeRequestForm(request.POST)
+            if sms_form.is_valid():
+                sent = account_services.send_login_code(phone=sms_form.cleaned_data["phone"])
+                code_sent_to = sent.phone_masked
+                sms_form = SmsCodeLoginForm(initial={"phone": sms_form.cleaned_data["phone"]})
+        elif action == "sms_login":
+            mode = "sms"
+            sms_form = SmsCodeLoginForm(request.POST)
+            if sms_form.is_valid():
+                user = account_services.check_login_code(
+                    phone=sms_form.cleaned_data["phone"], code=sms_form.cleaned_data["code"]
+                )
+                if user is None or user.kind == UserKind.STAFF:
+                    sms_form.add_error("code", _("验证码不正确或已过期，请重新获取。"))
+                else:
+                    return _finish_login(request, user, "sms")
+    return render(
+        request,
+        "portal/login.html",
+        {
+            "mode": mode,
+            "password_form": password_form,
+            "sms_form": sms_form,
+            "code_sent_to": code_sent_to,
+            "next": _safe_next(request, ""),
+        },
+    )
+
+
+def _finish_login(request: HttpRequest, user: User, method: str) -> HttpResponse:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    account_services.record_login(user=user, method=method)
+    return redirect(_safe_next(request, "/account/"))
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("portal:home")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """我的: my account with masked personal data, real-name level and companies I act for."""
+    user = request.user
+    assert isinstance(user, User)
+    form = IdentityForm()
+    if request.method == "POST" and request.POST.get("action") == "verify":
+        try:
+            account_services.verify_real_name(user=user)
+            messages.success(request, _("实名认证成功，您已达到基本实名等级。"))
+            return redirect("portal:account")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except account_services.IdentityUnavailable:
+            messages.error(request, _("人口库暂时无法核验，请稍后再试。"))
+    companies = [r.legal_person for r in user.representations.select_related("legal_person")]
+    return render(
+        request,
+        "portal/account.html",
+        {"form": form, "companies": companies, "acting_for": _acting_for(request)},
+    )
+
+
+def _acting_for(request: HttpRequest) -> User | None:
+    pk = request.session.get("acting_for")
+    if not pk:
+        return None
+    return User.objects.filter(pk=pk, kind=UserKind.LEGAL_PERSON).first()
+
+
+@login_required
+@require_POST
+def act_for(request: HttpRequest) -> HttpResponse:
+    """以企业身份办理: switch to acting for a company I represent (or back to myself)."""
+    target = request.POST.get("company", "")
+    if not target:
+        request.session.pop("acting_for", None)
+        return redirect("portal:account")
+    company = get_object_or_404(User, pk=target, kind=UserKind.LEGAL_PERSON)
+    ensure_can(request.user, "accounts.act_for", company)
+    request.session["acting_for"] = company.pk
+    messages.success(request, _("您正在以“%(name)s”的身份办理业务。") % {"name": company.name})
+    return redirect("portal:account")
+
+
+@login_required
+def data_uses(request: HttpRequest) -> HttpResponse:
+    """谁用了我的数据."""
+    user = request.user
+    assert isinstance(user, User)
+    entries = account_selectors.data_uses_of(user)[:200]
+    return render(request, "portal/data_uses.html", {"entries": entries})
+
+
+@login_required
+def message_list(request: HttpRequest) -> HttpResponse:
+    inbox = Message.objects.filter(recipient=request.user)[:100]
+    return render(request, "portal/messages.html", {"inbox": inbox})
+
+
+@login_required
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(Message, pk=pk, recipient=request.user)
+    notice_services.mark_read(message=message)
+    return render(request, "portal/message_detail.html", {"message": message})
+
+
+@require_POST
+def elder_mode(request: HttpRequest) -> HttpResponse:
+    """银发模式: one switch, remembered for a year."""
+    response = HttpResponseRedirect(_safe_next(request))
+    if request.COOKIES.get(ELDER_COOKIE) == "1":
+        response.delete_cookie(ELDER_COOKIE)
+    else:
+        response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def demo_outbox(request: HttpRequest) -> HttpResponse:
+    """演示短信发件箱: only in demo mode, so that SMS codes can be read without a phone."""
+    if not settings.DEMO_MODE:
+        raise Http404
+    outbox = OutgoingSms.objects.all()[:50]
+    return render(request, "portal/demo_outbox.html", {"outbox": outbox})

@@ -1,0 +1,69 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from tongban.core import audit
+from tongban.core.models import AuditEntry
+
+
+def _three_entries():
+    for action in ("a.one", "a.two", "a.three"):
+        audit.record(actor=None, action=action, subject=("thing", action), purpose="test")
+
+
+@pytest.mark.django_db
+def test_entries_are_chained():
+    _three_entries()
+    entries = list(AuditEntry.objects.order_by("seq"))
+    assert [e.seq for e in entries] == [1, 2, 3]
+    assert entries[0].prev_hash == audit.GENESIS_HASH
+    assert entries[1].prev_hash == entries[0].entry_hash
+    assert audit.verify_chain() == (3, None)
+
+
+@pytest.mark.django_db
+def test_editing_an_entry_behind_the_apps_back_is_detected():
+    _three_entries()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET purpose = 'edited' WHERE seq = 2")
+    checked, problem = audit.verify_chain()
+    assert checked == 1 and problem.seq == 2 and "changed" in problem.reason
+    with pytest.raises(CommandError, match="entry #2"):
+        call_command("verify_audit")
+
+
+@pytest.mark.django_db
+def test_removing_an_entry_is_detected():
+    _three_entries()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry WHERE seq = 2")
+    _, problem = audit.verify_chain()
+    assert problem.seq == 2 and "removed" in problem.reason
+
+
+@pytest.mark.django_db
+def test_removing_the_last_entry_is_detected():
+    _three_entries()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry WHERE seq = 3")
+    _, problem = audit.verify_chain()
+    assert problem is not None and problem.seq == 3
+
+
+@pytest.mark.django_db
+def test_rehashing_an_edited_entry_still_breaks_the_next_link():
+    _three_entries()
+    entry = AuditEntry.objects.get(seq=2)
+    entry.purpose = "forged"
+    new_hash = audit.compute_hash(entry)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET purpose='forged', entry_hash=%s WHERE seq=2", [new_hash])
+    _, problem = audit.verify_chain()
+    assert problem.seq == 3
+
+
+@pytest.mark.django_db
+def test_verify_audit_command_reports_an_intact_chain(capsys):
+    _three_entries()
+    call_command("verify_audit")
+    assert "3 entries verified" in capsys.readouterr().out
