@@ -22,7 +22,10 @@ def test_real_name_check_against_the_population_registry_raises_the_level(demo):
 
 def test_real_name_check_fails_when_the_name_does_not_match(demo):
     user = services.register_person(
-        username="fake", password="x-long-password-1", name="冒名者", phone="13700000001",
+        username="fake",
+        password="x-long-password-1",
+        name="冒名者",
+        phone="13700000001",
         id_number=id_number("440104", "20000229", 77),
     )
     with pytest.raises(ValidationError) as exc:
@@ -35,7 +38,10 @@ def test_real_name_check_fails_when_the_name_does_not_match(demo):
 def test_an_id_number_registers_once(demo):
     with pytest.raises(ValidationError) as exc:
         services.register_person(
-            username="again", password="x-long-password-1", name="张三", phone="13700000002",
+            username="again",
+            password="x-long-password-1",
+            name="张三",
+            phone="13700000002",
             id_number=User.objects.get(username="zhangsan").id_number,
         )
     assert exc.value.code == "id_taken"

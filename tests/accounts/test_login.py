@@ -74,7 +74,9 @@ def test_sms_code_login(demo, django_capture_on_commit_callbacks):
     sms = OutgoingSms.objects.get()
     assert sms.status == OutgoingSms.Status.SENT
     code = re.search(r"\d{6}", sms.text).group(0)
-    wrong = client.post("/login/", {"action": "sms_login", "phone": "13800000001", "code": "999999" if code != "999999" else "000000"})
+    wrong = client.post(
+        "/login/", {"action": "sms_login", "phone": "13800000001", "code": "999999" if code != "999999" else "000000"}
+    )
     assert wrong.status_code == 200 and "验证码不正确" in wrong.content.decode()
     response = client.post("/login/", {"action": "sms_login", "phone": "13800000001", "code": code})
     assert response.status_code == 302

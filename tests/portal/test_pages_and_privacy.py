@@ -66,8 +66,9 @@ def test_anonymous_pages(demo):
 
 def test_who_used_my_data_lists_staff_reads(citizen_client, citizen, demo):
     clerk = User.objects.get(username="chuangkou")
-    audit.record_data_access(actor=clerk, data_subject=citizen, purpose="窗口核验身份", what="id_number",
-                             department_code=department_code(14))
+    audit.record_data_access(
+        actor=clerk, data_subject=citizen, purpose="窗口核验身份", what="id_number", department_code=department_code(14)
+    )
     page = citizen_client.get("/account/data-uses/").content.decode()
     assert "窗口核验身份" in page and "*晓窗" in page
     data = citizen_client.get("/api/v1/accounts/me/data-uses").json()

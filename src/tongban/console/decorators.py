@@ -19,7 +19,7 @@ def staff_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
-        if not (user.is_authenticated and user.is_staff and user.is_verified()):  # type: ignore[union-attr]
+        if not (user.is_authenticated and user.is_staff and user.is_verified()):  # type: ignore[union-attr,attr-defined]
             return redirect("/console/login/?" + urlencode({"next": request.get_full_path()}))
         ensure_can(user, "console.enter")
         return view(request, *args, **kwargs)

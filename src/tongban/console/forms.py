@@ -5,9 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StaffLoginForm(forms.Form):
-    username = forms.CharField(label=_("用户名"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "username"}))
+    username = forms.CharField(
+        label=_("用户名"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
     password = forms.CharField(
-        label=_("密码"), max_length=128, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("密码"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     otp = forms.CharField(
         label=_("动态验证码"),

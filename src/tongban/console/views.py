@@ -78,5 +78,7 @@ def department_staff(request: HttpRequest, code: str) -> HttpResponse:
     department = get_object_or_404(Department.objects.select_related("region"), code=code)
     ensure_can(request.user, "orgs.view_department_staff", department)
     return render(
-        request, "console/department_staff.html", {"department": department, "staff": staff_of_department(department.pk)}
+        request,
+        "console/department_staff.html",
+        {"department": department, "staff": staff_of_department(department.pk)},
     )

@@ -72,6 +72,11 @@ def validate_credit_code(value: str) -> str:
     return code
 
 
+def credit_code_validator(value: str) -> None:
+    """Model-field validator form of `validate_credit_code`."""
+    validate_credit_code(value)
+
+
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core.validators import validate_credit_code
+from tongban.core.validators import credit_code_validator
 
 
 class RegionLevel(models.IntegerChoices):
@@ -47,7 +47,7 @@ class Department(models.Model):
     """
 
     code = models.CharField(max_length=40, unique=True)
-    credit_code = models.CharField(max_length=18, unique=True, null=True, blank=True, validators=[validate_credit_code])
+    credit_code = models.CharField(max_length=18, unique=True, null=True, blank=True, validators=[credit_code_validator])
     name = models.CharField(max_length=100)
     short_name = models.CharField(max_length=30, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments")

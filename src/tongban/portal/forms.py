@@ -11,17 +11,23 @@ from tongban.core.validators import validate_mobile
 
 class PasswordLoginForm(forms.Form):
     username = forms.CharField(
-        label=_("账号"), help_text=_("用户名或手机号码"), max_length=64,
+        label=_("账号"),
+        help_text=_("用户名或手机号码"),
+        max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
-        label=_("密码"), max_length=128, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("密码"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class SmsCodeRequestForm(forms.Form):
     phone = forms.CharField(
-        label=_("手机号码"), max_length=20,
+        label=_("手机号码"),
+        max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric", "type": "tel"}),
     )
 
@@ -31,7 +37,9 @@ class SmsCodeRequestForm(forms.Form):
 
 class SmsCodeLoginForm(SmsCodeRequestForm):
     code = forms.CharField(
-        label=_("短信验证码"), max_length=6, min_length=6,
+        label=_("短信验证码"),
+        max_length=6,
+        min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 

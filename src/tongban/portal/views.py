@@ -173,13 +173,17 @@ def data_uses(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def message_list(request: HttpRequest) -> HttpResponse:
-    inbox = Message.objects.filter(recipient=request.user)[:100]
+    user = request.user
+    assert isinstance(user, User)
+    inbox = Message.objects.filter(recipient=user)[:100]
     return render(request, "portal/messages.html", {"inbox": inbox})
 
 
 @login_required
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(Message, pk=pk, recipient=request.user)
+    user = request.user
+    assert isinstance(user, User)
+    message = get_object_or_404(Message, pk=pk, recipient=user)
     notice_services.mark_read(message=message)
     return render(request, "portal/message_detail.html", {"message": message})
 

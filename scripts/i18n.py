@@ -1,0 +1,85 @@
+"""Refresh the translation catalogues: `python scripts/i18n.py` (needs GNU gettext).
+
+Source strings are Simplified Chinese (the default language). This script
+1. extracts them into src/tongban/locale/{zh_Hant,en}/LC_MESSAGES/django.po (makemessages),
+2. fills every empty zh_Hant entry by OpenCC (Simplified → Traditional, Hong Kong variant),
+3. fills empty English entries from scripts/i18n_en.tsv (Chinese<TAB>English, one per line)
+   and lists what is still untranslated,
+4. compiles the .mo files (committed, so running the platform needs no gettext).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import opencc
+import polib
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE = ROOT / "src" / "tongban" / "locale"
+EN_TABLE = ROOT / "scripts" / "i18n_en.tsv"
+
+
+def main() -> int:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tongban.settings"}
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "zh_Hant",
+            "-l",
+            "en",
+            "--no-location",
+            "--no-obsolete",
+            "--ignore",
+            "tests/*",
+            "--ignore",
+            "bench/*",
+        ],
+        cwd=ROOT / "src" / "tongban",
+        env=env,
+        check=True,
+    )
+    converter = opencc.OpenCC("s2hk")
+    hant = polib.pofile(str(LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"))
+    for entry in hant:
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        if not entry.msgstr:
+            entry.msgstr = converter.convert(entry.msgid)
+        if entry.msgid_plural and not entry.msgstr_plural.get(0):
+            entry.msgstr_plural = {0: converter.convert(entry.msgid_plural)}
+    hant.save()
+
+    table: dict[str, str] = {}
+    if EN_TABLE.exists():
+        with EN_TABLE.open(encoding="utf-8") as f:
+            for row in csv.reader(f, delimiter="\t"):
+                if len(row) == 2 and not row[0].startswith("#"):
+                    table[row[0]] = row[1]
+    english = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    missing = []
+    for entry in english:
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        if entry.msgid in table:
+            entry.msgstr = table[entry.msgid]
+        elif not entry.msgstr:
+            missing.append(entry.msgid)
+    english.save()
+    for catalogue in (hant, english):
+        catalogue.save_as_mofile(catalogue.fpath[:-3] + ".mo")
+    if missing:
+        print(f"{len(missing)} strings have no English yet (add them to {EN_TABLE.name}):")
+        for msgid in missing:
+            print("  " + msgid.replace("\n", " "))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
