@@ -65,3 +65,12 @@ def staff_client(username: str) -> Client:
     )
     assert response.status_code == 302, response.content.decode()[:500]
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and caches start empty in every test (Redis keeps them between runs)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "tongban.orgs",
     "tongban.accounts",
     "tongban.notices",
+    "tongban.timelimits",
+    "tongban.workflow",
     "tongban.portal",
     "tongban.console",
 ]
@@ -236,4 +238,5 @@ LOGGING = {
 TONGBAN = {
     "HELP_LINE": env.str("TONGBAN_HELP_LINE", default="12345"),
     "PLATFORM_NAME": env.str("TONGBAN_PLATFORM_NAME", default="通办"),
+    "TIME_LIMIT_WARNING_SHARE": env.float("TONGBAN_TIME_LIMIT_WARNING_SHARE", default=0.8),
 }

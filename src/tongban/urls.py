@@ -8,6 +8,8 @@ from tongban.api.root import api
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    path("console/calendar/", include("tongban.timelimits.console_urls")),
+    path("console/workflow/", include("tongban.workflow.console_urls")),
     path("console/", include("tongban.console.urls")),
     path("", include("tongban.portal.urls")),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 LOADERS = [
     "tongban.demo.orgs",
     "tongban.demo.people",
+    "tongban.demo.workflow",
 ]
 
 
