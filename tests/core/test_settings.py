@@ -1,0 +1,50 @@
+"""Configuration by environment: safe embedded defaults, refusal of unsafe production settings."""
+
+import os
+import subprocess
+import sys
+
+
+def _check(env_extra: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TONGBAN_")}
+    env.update({"TONGBAN_DATA_DIR": str(tmp_path), **env_extra})
+    return subprocess.run(
+        [sys.executable, "-m", "tongban.cli", "check", "--deploy", "--fail-level", "ERROR"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_mode_refuses_the_default_secret(tmp_path):
+    result = _check({"TONGBAN_DEBUG": "false", "TONGBAN_DEMO": "false"}, tmp_path)
+    assert result.returncode != 0
+    assert "TONGBAN_SECRET_KEY" in result.stderr
+
+
+def test_production_mode_refuses_demo_mode(tmp_path):
+    result = _check({"TONGBAN_DEBUG": "false", "TONGBAN_DEMO": "true", "TONGBAN_SECRET_KEY": "x" * 60}, tmp_path)
+    assert result.returncode != 0 and "TONGBAN_DEMO" in result.stderr
+
+
+def test_production_mode_starts_with_real_keys(tmp_path):
+    result = _check(
+        {
+            "TONGBAN_DEBUG": "false",
+            "TONGBAN_DEMO": "false",
+            "TONGBAN_SECRET_KEY": "k" * 60 + "-production-secret",
+            "TONGBAN_PERSONAL_DATA_KEY": "p" * 60,
+        },
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_database_follows_the_environment(settings):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if os.environ.get("TONGBAN_DATABASE_URL", "").startswith("postgres"):
+        assert engine == "django.db.backends.postgresql"
+    else:
+        assert engine == "django.db.backends.sqlite3"
+        assert "journal_mode=WAL" in settings.DATABASES["default"]["OPTIONS"]["init_command"]
