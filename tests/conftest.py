@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 
 settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The configured Argon2 costs ~40 ms a hash by design; the suite creates hundreds of demo users,
+# so tests hash with a fast hasher. tests/accounts/test_hashing.py checks the real configuration.
+CONFIGURED_PASSWORD_HASHERS = list(settings.PASSWORD_HASHERS)
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *CONFIGURED_PASSWORD_HASHERS]
 
 
 def pytest_report_header() -> list[str]:

@@ -55,8 +55,11 @@ INSTALLED_APPS = [
     "tongban.orgs",
     "tongban.accounts",
     "tongban.notices",
+    "tongban.catalog",
+    "tongban.search",
     "tongban.timelimits",
     "tongban.workflow",
+    "tongban.cases",
     "tongban.portal",
     "tongban.console",
 ]
@@ -146,8 +149,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
+    # Only one Argon2 hasher: Django picks hashers by algorithm name, and a second "argon2"
+    # entry would re-hash passwords with its own (slower) costs on every log-in.
     "tongban.accounts.hashers.TongbanArgon2PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

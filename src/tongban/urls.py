@@ -10,6 +10,12 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("console/calendar/", include("tongban.timelimits.console_urls")),
     path("console/workflow/", include("tongban.workflow.console_urls")),
+    path("console/search/", include("tongban.search.console_urls")),
+    path("console/catalog/", include("tongban.catalog.console_urls")),
+    path("console/cases/", include("tongban.cases.console_urls")),
     path("console/", include("tongban.console.urls")),
+    path("", include("tongban.cases.urls")),
+    path("", include("tongban.search.urls")),
+    path("", include("tongban.catalog.urls")),
     path("", include("tongban.portal.urls")),
 ]

@@ -9,6 +9,7 @@ from tongban.core.models import AuditEntry
 def _three_entries():
     for action in ("a.one", "a.two", "a.three"):
         audit.record(actor=None, action=action, subject=("thing", action), purpose="test")
+    assert audit.seal_pending() == 3
 
 
 @pytest.mark.django_db
@@ -67,3 +68,42 @@ def test_verify_audit_command_reports_an_intact_chain(capsys):
     _three_entries()
     call_command("verify_audit")
     assert "3 entries verified" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_entries_are_unsealed_until_sealed_and_sealing_is_idempotent():
+    audit.record(actor=None, action="a.one")
+    entry = AuditEntry.objects.get()
+    assert entry.seq is None and entry.entry_hash == ""
+    assert audit.seal_pending() == 1
+    assert audit.seal_pending() == 0
+    entry.refresh_from_db()
+    assert entry.seq == 1 and entry.prev_hash == audit.GENESIS_HASH
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entries_are_sealed_right_after_commit():
+    from django.db import transaction
+
+    with transaction.atomic():
+        audit.record(actor=None, action="a.committed")
+    assert AuditEntry.objects.get(action="a.committed").seq is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_leaves_no_entry():
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record(actor=None, action="a.rolled_back")
+        raise RuntimeError
+    assert not AuditEntry.objects.filter(action="a.rolled_back").exists()
+    assert audit.verify_chain()[1] is None
+
+
+@pytest.mark.django_db
+def test_later_entries_chain_on_the_sealed_tip():
+    _three_entries()
+    audit.record(actor=None, action="a.four")
+    audit.seal_pending()
+    assert audit.verify_chain() == (4, None)

@@ -6,7 +6,7 @@ import sys
 
 
 def _check(env_extra: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TONGBAN_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TONGBAN_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"TONGBAN_DATA_DIR": str(tmp_path), **env_extra})
     return subprocess.run(
         [sys.executable, "-m", "tongban.cli", "check", "--deploy", "--fail-level", "ERROR"],

@@ -137,3 +137,13 @@ def test_csrf_is_enforced_on_forms(demo):
 def test_viewport_never_blocks_zoom(client):
     page = client.get("/").content.decode()
     assert "user-scalable=no" not in page and "maximum-scale" not in page
+
+
+def test_console_home_links_configuration_pages_by_role(demo):
+    admin = staff_client("admin")
+    admin_page = admin.get("/console/").content.decode()
+    for url in ("/console/catalog/", "/console/search/synonyms/", "/console/calendar/", "/console/workflow/"):
+        assert url in admin_page
+        assert admin.get(url).status_code == 200, url
+    clerk_page = staff_client("banli").get("/console/").content.decode()
+    assert "/console/workflow/" not in clerk_page

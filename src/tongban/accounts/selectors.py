@@ -10,7 +10,7 @@ from tongban.core.models import AuditEntry
 
 def data_uses_of(person: User) -> QuerySet[AuditEntry]:
     """谁用了我的数据: every use of this person's data by someone else, newest first."""
-    return AuditEntry.objects.filter(data_subject=person).exclude(actor=person).order_by("-seq")
+    return AuditEntry.objects.filter(data_subject=person).exclude(actor=person).order_by("-at", "-id")
 
 
 def staff_of_department(department_id: int) -> QuerySet[User]:

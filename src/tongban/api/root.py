@@ -22,10 +22,18 @@ errors.install(api)
 
 def _mount() -> None:
     from tongban.accounts.api import router as accounts_router
+    from tongban.catalog.api import router as catalog_router
     from tongban.orgs.api import router as orgs_router
+    from tongban.search.api import router as search_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/orgs", orgs_router)
+    api.add_router("/catalog", catalog_router)
+    api.add_router("/catalog", search_router)
+
+    from tongban.cases.api import install as install_cases  # mounts /cases and the 409 conflict answer
+
+    install_cases(api)
 
 
 _mount()

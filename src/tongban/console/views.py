@@ -7,8 +7,10 @@ from django.contrib.auth import authenticate, logout
 from django.contrib.auth import login as auth_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -16,7 +18,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tongban.accounts import services as account_services
-from tongban.accounts.models import User
+from tongban.accounts.models import StaffRole, User
 from tongban.accounts.permissions import assignments, ensure_can
 from tongban.accounts.selectors import staff_of_department
 from tongban.console.decorators import staff_required
@@ -65,12 +67,28 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("console:login")
 
 
+# Configuration pages and the roles that may open them (each page checks its own rule too).
+CONFIGURATION_LINKS = [
+    ("catalog_console:items", _lazy("服务事项目录"), {StaffRole.ADMINISTRATOR}),
+    ("search_console:synonyms", _lazy("搜索同义词"), {StaffRole.ADMINISTRATOR, StaffRole.DATA_OFFICER}),
+    (
+        "search_console:queries",
+        _lazy("搜不到的查询"),
+        {StaffRole.ADMINISTRATOR, StaffRole.DATA_OFFICER, StaffRole.SUPERVISOR},
+    ),
+    ("timelimits_console:calendar", _lazy("工作日历"), {StaffRole.ADMINISTRATOR}),
+    ("workflow_console:definitions", _lazy("办理流程"), {StaffRole.ADMINISTRATOR}),
+]
+
+
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    """待办: the to-do list (cases arrive with the case-handling module)."""
+    """待办: my roles, the to-do summary and the configuration pages my roles may open."""
     user = request.user
     assert isinstance(user, User)
-    return render(request, "console/home.html", {"assignments": assignments(user)})
+    roles = {a.role for a in assignments(user)}
+    links = [(reverse(name), label) for name, label, allowed in CONFIGURATION_LINKS if roles & allowed]
+    return render(request, "console/home.html", {"assignments": assignments(user), "configuration_links": links})
 
 
 @staff_required

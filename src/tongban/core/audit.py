@@ -1,24 +1,33 @@
 """审计: the append-only, hash-chained audit log.
 
-Every service function calls `record(...)` inside its transaction. Each entry's hash covers its
-own fields and the previous entry's hash, so an edit or a removal anywhere breaks the chain;
-`verify_chain()` names the first entry that no longer fits.
+Every service function calls `record(...)` inside its transaction: the entry is written with the
+business change, so a rolled-back change leaves no entry and a committed one always has its entry.
+Chaining happens right after commit: `seal_pending()` takes the unsealed entries in insertion
+order and gives each its position (`seq`), the previous entry's hash and its own hash, under a
+short lock on the chain head. Business transactions therefore never wait for each other on the
+audit log; only the sealer is serialised. `verify_chain()` walks the sealed chain and names the
+first entry that was changed or removed. The window in which an entry is written but not yet
+sealed is the time between a commit and its on-commit sealing (milliseconds); `tongban
+verify-audit` seals whatever is pending before it verifies.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from tongban.core.models import AuditChainHead, AuditEntry
 
 GENESIS_HASH = "0" * 64
+SEAL_BATCH = 2000
+logger = logging.getLogger(__name__)
 
 
 def _label(actor: Any) -> str:
@@ -55,14 +64,6 @@ def compute_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _lock_head() -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
-
-
 def record(
     *,
     actor: Any,
@@ -73,29 +74,21 @@ def record(
     department_code: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry. Must be called inside the caller's transaction (it joins it)."""
-    with transaction.atomic():
-        head = _lock_head()
-        subject_type, subject_id = _subject(subject)
-        entry = AuditEntry(
-            seq=head.last_seq + 1,
-            at=timezone.now(),
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_label=_label(actor),
-            department_code=department_code,
-            action=action,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            purpose=purpose,
-            data_subject=data_subject,
-            details=details or {},
-            prev_hash=head.last_hash,
-        )
-        entry.entry_hash = compute_hash(entry)
-        entry.save(force_insert=True)
-        head.last_seq = entry.seq
-        head.last_hash = entry.entry_hash
-        head.save(update_fields=["last_seq", "last_hash"])
+    """Append one entry inside the caller's transaction; it is chained right after commit."""
+    subject_type, subject_id = _subject(subject)
+    entry = AuditEntry.objects.create(
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=_label(actor),
+        department_code=department_code,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        purpose=purpose,
+        data_subject=data_subject,
+        details=details or {},
+    )
+    transaction.on_commit(_seal_after_commit)
     return entry
 
 
@@ -114,28 +107,74 @@ def record_data_access(*, actor: Any, data_subject: Any, purpose: str, what: str
     )
 
 
+def _lock_head(*, wait: bool) -> AuditChainHead | None:
+    AuditChainHead.objects.get_or_create(pk=1)
+    query = AuditChainHead.objects.filter(pk=1)
+    if not wait and connection.features.has_select_for_update_skip_locked:
+        return query.select_for_update(skip_locked=True).first()
+    return query.select_for_update().first()
+
+
+def seal_pending(*, wait: bool = True, limit: int | None = None) -> int:
+    """Chain every committed, unsealed entry in insertion order. Returns how many were sealed.
+
+    With `wait=False` it returns 0 at once when another process is sealing (that sealer, or the
+    next one, takes our entries too).
+    """
+    sealed = 0
+    while limit is None or sealed < limit:
+        with transaction.atomic():
+            head = _lock_head(wait=wait)
+            if head is None:
+                return sealed
+            batch = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:SEAL_BATCH])
+            if not batch:
+                return sealed
+            prev_hash, seq = head.last_hash, head.last_seq
+            for entry in batch:
+                seq += 1
+                entry.seq = seq
+                entry.prev_hash = prev_hash
+                entry.entry_hash = compute_hash(entry)
+                prev_hash = entry.entry_hash
+            AuditEntry.objects.bulk_update(batch, ["seq", "prev_hash", "entry_hash"], batch_size=500)
+            head.last_seq, head.last_hash = seq, prev_hash
+            head.save(update_fields=["last_seq", "last_hash"])
+            sealed += len(batch)
+    return sealed
+
+
+def _seal_after_commit() -> None:
+    try:
+        seal_pending(wait=False, limit=SEAL_BATCH)
+    except DatabaseError:
+        # The entries are committed; the next sealing (any later commit, the worker or
+        # `tongban verify-audit`) chains them. Never fail the request that already succeeded.
+        logger.warning("audit sealing postponed", exc_info=True)
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     seq: int
     reason: str
 
 
-def _entries(batch: int = 2000) -> Iterator[AuditEntry]:
+def _sealed_entries(batch: int = 2000) -> Iterator[AuditEntry]:
     last = 0
     while True:
         rows = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])
         if not rows:
             return
         yield from rows
-        last = rows[-1].seq
+        last = rows[-1].seq or last
 
 
 def verify_chain() -> tuple[int, ChainProblem | None]:
-    """Walk the chain; return (entries checked, first problem or None)."""
+    """Walk the sealed chain; return (entries checked, first problem or None)."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
-    for entry in _entries():
+    for entry in _sealed_entries():
         if entry.seq != expected_seq:
             return checked, ChainProblem(expected_seq, "entry removed (sequence gap)")
         if entry.prev_hash != expected_prev:

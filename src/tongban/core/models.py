@@ -8,9 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """审计日志: one append-only entry; `entry_hash` covers the fields and the previous hash."""
+    """审计日志: one append-only entry; `entry_hash` covers the fields and the previous hash.
 
-    seq = models.BigIntegerField(unique=True)
+    Entries are written by the business transaction without a chain position; the sealer
+    (`audit.seal_pending`) gives them `seq`, `prev_hash` and `entry_hash` right after commit.
+    """
+
+    seq = models.BigIntegerField(unique=True, null=True, blank=True)
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -30,12 +34,15 @@ class AuditEntry(models.Model):
         help_text="whose personal data this action used (shown on their 'who used my data' page)",
     )
     details = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["seq"]
-        indexes = [models.Index(fields=["data_subject", "-at"], name="audit_data_subject_at")]
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["data_subject", "-at"], name="audit_data_subject_at"),
+            models.Index(fields=["id"], name="audit_unsealed", condition=models.Q(seq__isnull=True)),
+        ]
         verbose_name = _("审计记录")
 
     def __str__(self) -> str:
@@ -43,7 +50,7 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The tip of the audit chain; its row lock serialises appends."""
+    """The tip of the audit chain; its row lock serialises sealing (never business transactions)."""
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)

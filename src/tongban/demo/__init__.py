@@ -11,7 +11,10 @@ from typing import Any
 LOADERS = [
     "tongban.demo.orgs",
     "tongban.demo.people",
+    "tongban.demo.catalog",
+    "tongban.search.demo",
     "tongban.demo.workflow",
+    "tongban.demo.cases",
 ]
 
 

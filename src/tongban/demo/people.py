@@ -36,6 +36,17 @@ STAFF = [
     ("admin", "孙管理", "13900000007", 12, StaffRole.ADMINISTRATOR, "440100"),
 ]
 
+# City departments that handle the children of the demo bundles (出生一件事 …): one member of
+# staff each who both reviews and decides, so a bundle can be completed in the demo.
+CITY_HANDLERS = [
+    ("shiweijian", "何卫健", "13900000011", 4),
+    ("shigongan", "林户政", "13900000012", 1),
+    ("shiyibao", "梁医保", "13900000013", 3),
+    ("shirenshe", "罗人社", "13900000014", 2),
+    ("shishijian", "谢市监", "13900000015", 6),
+]
+CITY_HANDLER_ROLES = (StaffRole.HANDLING_CLERK, StaffRole.DEPARTMENT_HEAD)
+
 
 @transaction.atomic
 def load(*, stdout: Any) -> None:
@@ -69,7 +80,19 @@ def load(*, stdout: Any) -> None:
             phone=phone,
             roles=[(department, role, Region.objects.get(code=scope))],
         )
-    stdout.write(f"people: {len(CITIZENS)} citizens, 1 company, {len(STAFF)} staff")
+    city = Region.objects.get(code="440100")
+    for username, name, phone, serial in CITY_HANDLERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        department = Department.objects.get(code=department_code(serial))
+        services.create_staff(
+            username=username,
+            password=DEMO_PASSWORD,
+            name=name,
+            phone=phone,
+            roles=[(department, role, city) for role in CITY_HANDLER_ROLES],
+        )
+    stdout.write(f"people: {len(CITIZENS)} citizens, 1 company, {len(STAFF) + len(CITY_HANDLERS)} staff")
 
 
 def print_accounts(*, stdout: Any) -> None:
@@ -85,5 +108,9 @@ def print_accounts(*, stdout: Any) -> None:
         device = TOTPDevice.objects.get(user=user, name="default")
         code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
         stdout.write(f"    {role:<16} {username:<10} code now {code}  {device.config_url}")
+    for username, _name, _phone, _serial in CITY_HANDLERS:
+        device = TOTPDevice.objects.get(user__username=username, name="default")
+        code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+        stdout.write(f"    {'city handler':<16} {username:<10} code now {code}  {device.config_url}")
     stdout.write(f"  TOTP codes change every 30 s (now: {time.strftime('%H:%M:%S')}); the console login page")
     stdout.write("  shows the current code in demo mode too. SMS codes appear at http://127.0.0.1:8000/demo/outbox/")

@@ -47,7 +47,9 @@ class Department(models.Model):
     """
 
     code = models.CharField(max_length=40, unique=True)
-    credit_code = models.CharField(max_length=18, unique=True, null=True, blank=True, validators=[credit_code_validator])
+    credit_code = models.CharField(
+        max_length=18, unique=True, null=True, blank=True, validators=[credit_code_validator]
+    )
     name = models.CharField(max_length=100)
     short_name = models.CharField(max_length=30, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments")

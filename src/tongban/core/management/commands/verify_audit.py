@@ -4,13 +4,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tongban.core.audit import verify_chain
+from tongban.core.audit import seal_pending, verify_chain
 
 
 class Command(BaseCommand):
     help = "Verify the hash-chained audit log; exit 1 naming the first entry that was changed or removed."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        sealed = seal_pending()
+        if sealed:
+            self.stdout.write(f"sealed {sealed} pending entries")
         checked, problem = verify_chain()
         if problem is not None:
             raise CommandError(

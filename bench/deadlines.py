@@ -1,0 +1,34 @@
+"""P6: the deadline scan over N cases (see `tongban bench-deadlines`).
+
+Run: .venv/bin/python bench/deadlines.py [--cases 10000000 --runs 5]
+Uses the database `tongban_bench` on TONGBAN_BENCH_PG (default postgres://postgres@127.0.0.1:5432).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    import psycopg
+
+    server = os.environ.get("TONGBAN_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+    with psycopg.connect(server + "/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = 'tongban_bench'").fetchone():
+            admin.execute("CREATE DATABASE tongban_bench")
+    env = {
+        **os.environ,
+        "TONGBAN_DATABASE_URL": server + "/tongban_bench",
+        "TONGBAN_DATA_DIR": os.environ.get("TONGBAN_DATA_DIR") or tempfile.mkdtemp(prefix="tongban-bench-"),
+    }
+    subprocess.run([str(ROOT / ".venv" / "bin" / "tongban"), "bench-deadlines", *sys.argv[1:]], env=env, check=True)
+
+
+if __name__ == "__main__":
+    main()

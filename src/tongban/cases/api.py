@@ -1,0 +1,551 @@
+"""Cases API (/api/v1/cases/…): drafts, materials, submit, my cases, public progress, staff work.
+
+Every endpoint that names a case, draft or task resolves it through a scoped look-up: what the
+caller may not see answers 404, what they may see but not do answers 403. Stale actions answer
+409 {code: "conflict"}; the progress look-up is rate limited (429).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from tongban.accounts.models import UserKind
+from tongban.api.errors import ApiError
+from tongban.api.schemas import ErrorOut
+from tongban.cases import selectors, services
+from tongban.cases.errors import Conflict
+from tongban.cases.models import Case, CaseTask, Draft
+from tongban.catalog.models import Bundle, ServiceItem
+from tongban.orgs.models import Department
+
+router = Router(tags=["cases"])
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+
+class DraftIn(Schema):
+    item_code: str | None = None
+    bundle_code: str | None = None
+    answers: dict[str, Any] = {}
+
+
+class DraftUpdateIn(Schema):
+    answers: dict[str, Any]
+
+
+class MaterialOut(Schema):
+    id: int
+    material_name: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    source: str
+
+
+class DraftOut(Schema):
+    key: str
+    item_code: str | None
+    bundle_code: str | None
+    answers: dict[str, Any]
+    updated_at: datetime
+    materials: list[MaterialOut]
+
+
+class SubmitIn(Schema):
+    item_code: str | None = None
+    bundle_code: str | None = None
+    draft_key: str | None = None
+    answers: dict[str, Any] = {}
+    idempotency_key: str | None = None
+    channel: str = "web"
+
+
+class SubmitOut(Schema):
+    number: str
+    query_code: str
+    status: str
+    status_label: str
+
+
+class EventOut(Schema):
+    at: datetime
+    label: str
+    comment: str
+
+
+class CaseOut(Schema):
+    number: str
+    title: str
+    status: str
+    status_label: str
+    department: str
+    submitted_at: datetime
+    accepted_at: datetime | None
+    due_on: date | None
+    time_status: str
+    decision: str
+    decision_text: str
+    rule: str
+    version: int
+
+
+class SupplementOut(Schema):
+    items: list[dict[str, Any]]
+    note: str
+    requested_at: datetime
+
+
+class CaseDetailOut(CaseOut):
+    answers: dict[str, Any]
+    timeline: list[EventOut]
+    supplement: SupplementOut | None
+    materials: list[MaterialOut]
+    parts: list[CaseOut]
+    allowed_actions: list[str]
+    query_code: str
+
+
+class ProgressOut(Schema):
+    number: str
+    title: str
+    department: str
+    applicant: str
+    status: str
+    status_label: str
+    submitted_at: datetime
+    accepted_at: datetime | None
+    due_on: date | None
+    time_status: str
+    decision: str
+    rule: str
+    timeline: list[EventOut]
+    parts: list[dict[str, Any]]
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class SupplementIn(Schema):
+    answers: dict[str, Any] = {}
+
+
+class TaskOut(Schema):
+    id: int
+    version: int
+    name: str
+    role: str
+    status: str
+    case_number: str
+    case_title: str
+    applicant: str
+    due_on: date | None
+    clock_state: str
+    claimed_by: str | None
+
+
+class TodoOut(Schema):
+    counts: dict[str, int]
+    tasks: list[TaskOut]
+
+
+class StaffCaseOut(CaseDetailOut):
+    applicant: str
+    tasks: list[TaskOut]
+
+
+class ActionIn(Schema):
+    expected_version: int
+    task_id: int | None = None
+    reasons: list[str] = []
+    legal_basis: str = ""
+    items: list[dict[str, Any]] = []
+    note: str = ""
+    agree: bool | None = None
+    approve: bool | None = None
+    comment: str = ""
+    decision_text: str = ""
+    department_code: str = ""
+    reason: str = ""
+    kind: str = ""
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _citizen(request: HttpRequest) -> Any:
+    user = _user(request)
+    if user.kind == UserKind.STAFF:
+        raise ApiError(403, "permission_denied", _("请使用个人或法人账户。"))
+    return user
+
+
+def _staff(request: HttpRequest) -> Any:
+    user = _user(request)
+    if user.kind != UserKind.STAFF:
+        raise ApiError(403, "permission_denied", _("仅限工作人员。"))
+    return user
+
+
+def _material_out(m: Any) -> MaterialOut:
+    return MaterialOut(
+        id=m.pk,
+        material_name=m.material_name,
+        original_name=m.original_name,
+        content_type=m.content_type,
+        size=m.size,
+        sha256=m.sha256,
+        source=m.source,
+    )
+
+
+def _draft_out(draft: Draft) -> DraftOut:
+    return DraftOut(
+        key=str(draft.key),
+        item_code=draft.item.code if draft.item else None,
+        bundle_code=draft.bundle.code if draft.bundle else None,
+        answers=draft.answers,
+        updated_at=draft.updated_at,
+        materials=[_material_out(m) for m in selectors.draft_materials(draft=draft)],
+    )
+
+
+def _own_draft(request: HttpRequest, key: str) -> Draft:
+    try:
+        uuid.UUID(key)
+    except ValueError:
+        raise Http404 from None
+    draft = selectors.draft_of(applicant=_citizen(request), key=key)
+    if draft is None:
+        raise Http404
+    return draft
+
+
+def _case_out(case: Case) -> dict[str, Any]:
+    time_status, _ratio = case.time_status
+    return {
+        "number": case.number,
+        "title": case.title,
+        "status": case.status,
+        "status_label": str(case.get_status_display()),
+        "department": case.department.name,
+        "submitted_at": case.submitted_at,
+        "accepted_at": case.accepted_at,
+        "due_on": case.due_on,
+        "time_status": time_status,
+        "decision": case.decision,
+        "decision_text": case.decision_text,
+        "rule": case.rule,
+        "version": case.version,
+    }
+
+
+def _detail(case: Case, user: Any, *, public_only: bool) -> dict[str, Any]:
+    supplement = selectors.open_supplement(case)
+    return {
+        **_case_out(case),
+        "answers": case.answers,
+        "timeline": [
+            EventOut(at=e.at, label=e.label, comment=e.comment)
+            for e in selectors.timeline_of(case=case, public_only=public_only)
+        ],
+        "supplement": (
+            SupplementOut(items=supplement.items, note=supplement.note, requested_at=supplement.requested_at)
+            if supplement
+            else None
+        ),
+        "materials": [_material_out(m) for m in selectors.materials_of(case=case)],
+        "parts": [_case_out(c) for c in selectors.children_of(case=case)],
+        "allowed_actions": sorted(selectors.allowed_actions(case=case, user=user)),
+        "query_code": selectors.query_code_for(case, user),
+    }
+
+
+def _task_out(task: CaseTask) -> TaskOut:
+    return TaskOut(
+        id=task.pk,
+        version=task.version,
+        name=task.name,
+        role=task.role,
+        status=task.status,
+        case_number=task.case.number,
+        case_title=task.case.title,
+        applicant=task.case.masked_applicant_name,
+        due_on=task.case.due_on,
+        clock_state=task.case.clock_state,
+        claimed_by=task.claimed_by.name if task.claimed_by else None,
+    )
+
+
+def _client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def _limited(key: str, limit: int, window: int) -> bool:
+    """Count one try; True when over the limit (Django cache: Redis in production)."""
+    if cache.add(key, 1, timeout=window):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+        return False
+    return count > limit
+
+
+# --- drafts and materials ---------------------------------------------------------------------
+
+
+@router.post("/drafts", response={201: DraftOut, **ERRORS})
+def create_draft(request: HttpRequest, payload: DraftIn) -> Status:
+    """草稿: start an application for an item or a bundle; answers may be partial."""
+    user = _citizen(request)
+    item = ServiceItem.objects.filter(code=payload.item_code).first() if payload.item_code else None
+    bundle = Bundle.objects.filter(code=payload.bundle_code).first() if payload.bundle_code else None
+    if (payload.item_code and item is None) or (payload.bundle_code and bundle is None):
+        raise Http404
+    draft = services.save_draft(applicant=user, item=item, bundle=bundle, answers=payload.answers)
+    return Status(201, _draft_out(draft))
+
+
+@router.get("/drafts/{key}", response={200: DraftOut, **ERRORS})
+def get_draft(request: HttpRequest, key: str) -> DraftOut:
+    """Resume a draft on any device."""
+    return _draft_out(_own_draft(request, key))
+
+
+@router.put("/drafts/{key}", response={200: DraftOut, **ERRORS})
+def update_draft(request: HttpRequest, key: str, payload: DraftUpdateIn) -> DraftOut:
+    draft = _own_draft(request, key)
+    return _draft_out(services.save_draft(applicant=_citizen(request), draft=draft, answers=payload.answers))
+
+
+@router.post("/drafts/{key}/materials", response={201: MaterialOut, **ERRORS})
+def upload_material(request: HttpRequest, key: str, material_name: Form[str], file: File[UploadedFile]) -> Status:
+    """上传材料 (multipart): type from content, size limit, PDF check, zip bombs refused."""
+    draft = _own_draft(request, key)
+    material = services.attach_upload(
+        applicant=_citizen(request), draft=draft, material_name=material_name, upload=file
+    )
+    return Status(201, _material_out(material))
+
+
+# --- submission and my cases --------------------------------------------------------------------
+
+
+@router.post("/submit", response={201: SubmitOut, **ERRORS})
+def submit(request: HttpRequest, payload: SubmitIn) -> Status:
+    """申报: one submission with an `Idempotency-Key` header (or body field); a retry returns the same case."""
+    user = _citizen(request)
+    key = request.headers.get("Idempotency-Key") or payload.idempotency_key or ""
+    draft = _own_draft(request, payload.draft_key) if payload.draft_key else None
+    item_code = payload.item_code or (draft.item.code if draft and draft.item else None)
+    bundle_code = payload.bundle_code or (draft.bundle.code if draft and draft.bundle else None)
+    answers = payload.answers or (draft.answers if draft else {})
+    channel = payload.channel if payload.channel in ("web", "mobile", "kiosk") else "web"
+    if bundle_code:
+        bundle = Bundle.objects.filter(code=bundle_code).first()
+        if bundle is None:
+            raise Http404
+        case = services.submit_bundle(
+            applicant=user, bundle=bundle, answers=answers, draft=draft, idempotency_key=key, channel=channel
+        )
+    else:
+        item = ServiceItem.objects.select_related("department").filter(code=item_code or "").first()
+        if item is None:
+            raise Http404
+        case = services.submit_application(
+            applicant=user, item=item, answers=answers, draft=draft, idempotency_key=key, channel=channel
+        )
+    return Status(
+        201,
+        SubmitOut(
+            number=case.number,
+            query_code=case.query_code_plain,  # type: ignore[attr-defined]
+            status=case.status,
+            status_label=str(case.get_status_display()),
+        ),
+    )
+
+
+@router.get("/mine", response={200: list[CaseOut], **ERRORS})
+def my_cases(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """我的办件."""
+    cases = selectors.cases_of(applicant=_citizen(request))[offset : offset + min(max(limit, 1), 200)]
+    return [_case_out(c) for c in cases]
+
+
+@router.get("/mine/{number}", response={200: CaseDetailOut, **ERRORS})
+def my_case(request: HttpRequest, number: str) -> dict[str, Any]:
+    """One of my cases: timeline, what is asked of me now (补正), my query code."""
+    user = _citizen(request)
+    return _detail(selectors.get_case_for(user=user, number=number), user, public_only=True)
+
+
+@router.post("/mine/{number}/withdraw", response={200: CaseOut, **ERRORS})
+def withdraw(request: HttpRequest, number: str, payload: WithdrawIn) -> dict[str, Any]:
+    """撤回 before the decision."""
+    user = _citizen(request)
+    case = selectors.get_case_for(user=user, number=number)
+    return _case_out(services.withdraw_case(case=case, applicant=user, reason=payload.reason))
+
+
+@router.post("/mine/{number}/supplement", response={200: CaseOut, **ERRORS})
+def supplement(request: HttpRequest, number: str, payload: SupplementIn) -> dict[str, Any]:
+    """补正 (answers; files through the portal page or a draft upload)."""
+    user = _citizen(request)
+    case = selectors.get_case_for(user=user, number=number)
+    return _case_out(services.submit_supplement(case=case, applicant=user, answers=payload.answers))
+
+
+# --- public progress ----------------------------------------------------------------------------
+
+
+@router.get("/progress", auth=None, response={200: ProgressOut, 404: ErrorOut, 429: ErrorOut})
+def progress(request: HttpRequest, number: str, code: str) -> Any:
+    """办件进度 without logging in: number + query code. Rate limited per address and per number;
+    an unknown number and a wrong code get the same answer."""
+    conf = settings.TONGBAN
+    window = int(conf.get("PROGRESS_WINDOW_SECONDS", 600))
+    number = number.strip()[:140]
+    if _limited(
+        f"cases:progress:addr:{_client_address(request)}", int(conf.get("PROGRESS_TRIES_PER_ADDRESS", 60)), window
+    ) or _limited(f"cases:progress:num:{number}", int(conf.get("PROGRESS_TRIES_PER_NUMBER", 10)), window):
+        raise ApiError(429, "too_many_requests", _("查询过于频繁，请 10 分钟后再试。"))
+    view = selectors.progress(number=number, query_code=code[:40])
+    if view is None:
+        raise ApiError(404, "not_found", _("办件编号或查询码不正确。"))
+
+    def out(v: Any) -> dict[str, Any]:
+        return {
+            **{k: getattr(v, k) for k in ProgressOut.model_fields if k not in ("timeline", "parts")},
+            "timeline": [EventOut(at=t.at, label=t.label, comment=t.comment) for t in v.timeline],
+            "parts": [out(p) for p in v.parts],
+        }
+
+    return out(view)
+
+
+# --- staff ----------------------------------------------------------------------------------------
+
+
+@router.get("/staff/tasks", response={200: TodoOut, **ERRORS})
+def todo(request: HttpRequest, status: str | None = None, limit: int = 100, offset: int = 0) -> TodoOut:
+    """待办: the clerk's open tasks, soonest due first, with yellow/red counts."""
+    tasks, counts = selectors.todo_for(clerk=_staff(request), status=status)
+    return TodoOut(counts=counts, tasks=[_task_out(t) for t in tasks[offset : offset + min(max(limit, 1), 500)]])
+
+
+@router.get("/staff/cases/{number}", response={200: StaffCaseOut, **ERRORS})
+def staff_case(request: HttpRequest, number: str) -> dict[str, Any]:
+    """A case as staff see it (the read is audited as a use of the applicant's data)."""
+    user = _staff(request)
+    case = selectors.get_case_for(user=user, number=number)
+    tasks = case.tasks.select_related("case__applicant", "case__item", "case__bundle", "claimed_by").exclude(
+        status="done"
+    )
+    return {
+        **_detail(case, user, public_only=False),
+        "applicant": case.masked_applicant_name,
+        "tasks": [_task_out(t) for t in tasks],
+    }
+
+
+ACTIONS = (
+    "claim",
+    "release",
+    "accept",
+    "refuse_at_intake",
+    "request_supplement",
+    "review",
+    "decide",
+    "transfer",
+    "start_special_procedure",
+    "end_special_procedure",
+)
+
+
+def _task_for(case: Case, payload: ActionIn, user: Any) -> CaseTask:
+    tasks = case.tasks.exclude(status="done")
+    task = tasks.filter(pk=payload.task_id).first() if payload.task_id else None
+    if task is None and payload.task_id is None:
+        task = next((t for t in tasks if t.claimed_by_id == user.pk or t.status == "open"), None)
+    if task is None:
+        raise ApiError(409, "conflict", _("没有可办理的任务，请刷新后重试。"))
+    return task
+
+
+@router.post("/{number}/actions/{action}", response={200: StaffCaseOut, 400: ErrorOut, **ERRORS})
+def act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> dict[str, Any]:
+    """办理动作 (claim, release, accept, refuse_at_intake, request_supplement, review, decide, transfer,
+    start_special_procedure, end_special_procedure) with `expected_version` (of the task for claim,
+    of the case otherwise); a stale version answers 409."""
+    user = _staff(request)
+    if action not in ACTIONS:
+        raise ApiError(400, "unknown_action", _("未知的办理动作。"))
+    case = selectors.get_case_for(user=user, number=number)
+    try:
+        with transaction.atomic():
+            _dispatch(action, case, payload, user)
+    except Conflict as exc:
+        raise ApiError(409, "conflict", exc.message) from exc
+    return staff_case(request, number)
+
+
+def _dispatch(action: str, case: Case, p: ActionIn, user: Any) -> None:
+    v = p.expected_version
+    if action == "claim":
+        services.claim_task(task=_task_for(case, p, user), clerk=user, expected_version=v)
+    elif action == "release":
+        services.release_task(task=_task_for(case, p, user), clerk=user)
+    elif action == "accept":
+        services.accept_case(case=case, clerk=user, expected_version=v)
+    elif action == "refuse_at_intake":
+        services.refuse_at_intake(
+            case=case, clerk=user, reasons=p.reasons, legal_basis=p.legal_basis, expected_version=v
+        )
+    elif action == "request_supplement":
+        services.request_supplement(case=case, clerk=user, items=p.items, note=p.note, expected_version=v)
+    elif action == "review":
+        services.review_case(case=case, clerk=user, agree=bool(p.agree), comment=p.comment, expected_version=v)
+    elif action == "decide":
+        services.decide_case(
+            case=case, clerk=user, approve=bool(p.approve), decision_text=p.decision_text, expected_version=v
+        )
+    elif action == "transfer":
+        department = Department.objects.filter(code=p.department_code).first()
+        if department is None:
+            raise ApiError(422, "unknown_department", _("没有找到要移交的部门。"))
+        services.transfer_case(case=case, clerk=user, department=department, reason=p.reason, expected_version=v)
+    elif action == "start_special_procedure":
+        services.start_special_procedure(case=case, clerk=user, kind=p.kind, reason=p.reason, expected_version=v)
+    else:
+        services.end_special_procedure(case=case, clerk=user, expected_version=v)
+
+
+def install(api: Any) -> None:
+    """Mount the router and answer `Conflict` from any endpoint with 409 {code: "conflict"}."""
+
+    @api.exception_handler(Conflict)
+    def _conflict(request: HttpRequest, exc: Conflict) -> Any:
+        return api.create_response(request, {"code": "conflict", "message": exc.message}, status=409)
+
+    api.add_router("/cases", router)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    """办件: applications, cases, materials, supplements, time limits, decisions, progress query."""
+
+    name = "tongban.cases"
+    label = "cases"
+    verbose_name = "办件"
+
+    def ready(self) -> None:
+        from tongban.cases import material_sources, permissions  # noqa: F401  (registers rules and plugins)

@@ -1,0 +1,135 @@
+"""MaterialSource: where the platform finds a material the government already holds (免提交).
+
+Interface for a source: subclass `MaterialSource`, implement `find(material=…, applicant=…)`
+returning a `Found` (or None), and register it with `@sources.register("name")`. Sources are asked
+in `ORDER`; the first that finds the material wins and the applicant is not asked for it.
+The shipped source `previous_case` reuses the result of an earlier approved case of the same person
+(the item's `result.name` equals the material name, or the certificate types are the same).
+Electronic certificates (电子证照) and data sharing (数据共享) plug in here later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from tongban.catalog.models import Material
+from tongban.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class Found:
+    """A material the platform can attach itself: a description for the applicant and the file row."""
+
+    source: str
+    description: str
+    material_file: Any  # MaterialFile | None
+
+
+class MaterialSource:
+    def find(self, *, material: Material, applicant: Any) -> Found | None:
+        raise NotImplementedError
+
+    def find_many(self, *, materials: list[Material], applicant: Any) -> dict[int, Found]:
+        """Material pk → what was found; sources that can answer in one query override this."""
+        found = {}
+        for material in materials:
+            hit = self.find(material=material, applicant=applicant)
+            if hit is not None:
+                found[material.pk] = hit
+        return found
+
+
+sources: Registry[MaterialSource] = Registry("material source")
+ORDER: list[str] = ["previous_case"]
+
+
+@sources.register("previous_case")
+class PreviousCaseSource(MaterialSource):
+    """复用已办结果: the result of an earlier approved case of the same person."""
+
+    def find(self, *, material: Material, applicant: Any) -> Found | None:
+        from tongban.cases.models import CaseStatus, MaterialFile, MaterialOrigin
+
+        match = Q(material_name=material.name)
+        if material.certificate_type:
+            match |= Q(certificate_type=material.certificate_type)
+        found = (
+            MaterialFile.objects.filter(
+                match,
+                source=MaterialOrigin.RESULT,
+                owner=applicant,
+                case__status__in=(CaseStatus.APPROVED, CaseStatus.CONCLUDED),
+                case__decision="approved",
+            )
+            .select_related("case")
+            .order_by("-pk")
+            .first()
+        )
+        if found is None or found.case is None:
+            return None
+        return self._found(found)
+
+    @staticmethod
+    def _found(file: Any) -> Found:
+        return Found(
+            source="previous_case",
+            description=_("复用您已办结的办件 %(number)s 的结果“%(name)s”")
+            % {"number": file.case.number, "name": file.material_name},
+            material_file=file,
+        )
+
+    def find_many(self, *, materials: list[Material], applicant: Any) -> dict[int, Found]:
+        """One query for the whole material list (served by the partial index on result files)."""
+        from tongban.cases.models import CaseStatus, MaterialFile, MaterialOrigin
+
+        if not materials:
+            return {}
+        names = {m.name for m in materials}
+        types = {m.certificate_type for m in materials if m.certificate_type}
+        match = Q(material_name__in=names)
+        if types:
+            match |= Q(certificate_type__in=types)
+        files = list(
+            MaterialFile.objects.filter(
+                match,
+                source=MaterialOrigin.RESULT,
+                owner=applicant,
+                case__status__in=(CaseStatus.APPROVED, CaseStatus.CONCLUDED),
+                case__decision="approved",
+            )
+            .select_related("case")
+            .order_by("-pk")
+        )
+        found: dict[int, Found] = {}
+        for material in materials:
+            for file in files:
+                if file.material_name == material.name or (
+                    material.certificate_type and file.certificate_type == material.certificate_type
+                ):
+                    if file.case is not None:
+                        found[material.pk] = self._found(file)
+                    break
+        return found
+
+
+def find_materials(*, materials: list[Material], applicant: Any) -> dict[int, Found]:
+    """`find_material` for a whole list: material pk → the first source's find (one query a source)."""
+    found: dict[int, Found] = {}
+    for name in ORDER:
+        missing = [m for m in materials if m.pk not in found]
+        if not missing:
+            break
+        found.update(sources.get(name).find_many(materials=missing, applicant=applicant))
+    return found
+
+
+def find_material(*, material: Material, applicant: Any) -> Found | None:
+    for name in ORDER:
+        found = sources.get(name).find(material=material, applicant=applicant)
+        if found is not None:
+            return found
+    return None

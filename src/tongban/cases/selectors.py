@@ -1,0 +1,310 @@
+"""Reads of cases: to-do lists, my cases, visible-case look-up, the public progress page, forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from tongban.accounts.models import StaffRole, UserKind
+from tongban.accounts.permissions import assignments, can
+from tongban.cases import numbers
+from tongban.cases.material_sources import find_materials
+from tongban.cases.models import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CaseTask,
+    ClockState,
+    Draft,
+    MaterialFile,
+    Supplement,
+    TaskStatus,
+)
+from tongban.cases.schema import form_schema_for, merged_form_for
+from tongban.catalog.models import Bundle, ServiceItem
+from tongban.core import audit, crypto
+
+__all__ = [
+    "MaterialNeed",
+    "ProgressView",
+    "allowed_actions",
+    "cases_of",
+    "form_schema_for",
+    "get_case_for",
+    "materials_needed",
+    "merged_form_for",
+    "merged_materials_for",
+    "open_supplement",
+    "progress",
+    "query_code_for",
+    "todo_for",
+]
+
+_CASE_RELATED = ("item", "bundle", "department__region", "applicant", "acting_for", "process_version")
+
+
+def todo_for(
+    *, clerk: Any, status: str | None = None, order: str = "due_on"
+) -> tuple[QuerySet[CaseTask], dict[str, int]]:
+    """待办: open tasks of the clerk's departments and roles (intake tasks also at the comprehensive window)."""
+    condition = Q(pk__in=[])
+    for a in assignments(clerk):
+        if a.role in (StaffRole.SUPERVISOR, StaffRole.ADMINISTRATOR, StaffRole.DATA_OFFICER):
+            continue
+        condition |= Q(department_id=a.department_id, role=a.role)
+        if a.role == StaffRole.INTAKE_CLERK:
+            condition |= Q(role=a.role, department__region__path__startswith=a.scope.path + "/")
+            condition |= Q(role=a.role, department__region=a.scope)
+        if a.role == StaffRole.DEPARTMENT_HEAD:
+            condition |= Q(department_id=a.department_id)
+    tasks = CaseTask.objects.filter(condition).exclude(status=TaskStatus.DONE)
+    if status:
+        tasks = tasks.filter(status=status)
+    tasks = tasks.select_related("case__item", "case__bundle", "case__applicant", "department", "claimed_by")
+    ordering = {"due_on": ("case__due_on", "created_at"), "created": ("created_at",)}.get(order, ("case__due_on",))
+    counts = tasks.aggregate(
+        total=Count("pk"),
+        yellow=Count("pk", filter=Q(case__clock_state=ClockState.YELLOW)),
+        red=Count("pk", filter=Q(case__clock_state=ClockState.RED)),
+    )
+    return tasks.order_by(*ordering), {k: int(v or 0) for k, v in counts.items()}
+
+
+def get_case_for(*, user: Any, number: str, purpose: str = "办件办理") -> Case:
+    """The case if `user` may see it, else 404 (never tells whether it exists). Staff reads are audited."""
+    case = Case.objects.select_related(*_CASE_RELATED).filter(number=number).first()
+    if case is None or not can(user, "cases.view", case):
+        raise Http404
+    if user.kind == UserKind.STAFF:
+        audit.record_data_access(actor=user, data_subject=case.applicant, purpose=purpose, what=f"case {case.number}")
+    return case
+
+
+def cases_of(*, applicant: Any) -> QuerySet[Case]:
+    """我的办件: cases the person applied for (or for a company they act for); bundle children fold in."""
+    return (
+        Case.objects.filter(Q(applicant=applicant) | Q(acting_for__representatives__person=applicant))
+        .filter(bundle_case__isnull=True)
+        .select_related("item", "bundle", "department")
+        .distinct()
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def query_code_for(case: Case, user: Any) -> str:
+    """The applicant sees their query code again; nobody else does."""
+    if not case.query_code_encrypted or not can(user, "cases.withdraw", case):
+        return ""
+    return crypto.decrypt(case.query_code_encrypted)
+
+
+def open_supplement(case: Case) -> Supplement | None:
+    """What is asked of the applicant now (补正), if anything."""
+    if case.status != CaseStatus.SUPPLEMENT_REQUESTED:
+        return None
+    return case.supplements.filter(answered_at__isnull=True).first()
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    label: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """办件进度 as anyone with number + query code sees it: the applicant masked, public steps only."""
+
+    number: str
+    title: str
+    department: str
+    applicant: str
+    status: str
+    status_label: str
+    submitted_at: datetime
+    accepted_at: datetime | None
+    due_on: date | None
+    time_status: str
+    decision: str
+    rule: str
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    parts: list[ProgressView] = field(default_factory=list)
+
+
+def _progress_view(case: Case) -> ProgressView:
+    time_status, _ratio = case.time_status
+    return ProgressView(
+        number=case.number,
+        title=case.title,
+        department=case.department.name,
+        applicant=case.masked_applicant_name,
+        status=case.status,
+        status_label=str(case.get_status_display()),
+        submitted_at=case.submitted_at,
+        accepted_at=case.accepted_at,
+        due_on=case.due_on,
+        time_status=time_status,
+        decision=case.decision,
+        rule=case.rule,
+        timeline=[TimelineEntry(at=e.at, label=e.label, comment=e.comment) for e in case.events.all() if e.public],
+        parts=[_progress_view(c) for c in case.children.select_related(*_CASE_RELATED).order_by("position")],
+    )
+
+
+def progress(*, number: str, query_code: str) -> ProgressView | None:
+    """None for a wrong code and for an unknown number alike."""
+    case = Case.objects.select_related(*_CASE_RELATED).filter(number=number.strip()).first()
+    if case is None:
+        numbers.query_code_hash(number, query_code)  # same work either way
+        return None
+    if not numbers.query_code_matches(case.number, query_code, case.query_code_hash):
+        return None
+    return _progress_view(case)
+
+
+def allowed_actions(*, case: Case, user: Any) -> set[str]:
+    """The actions the user may take on the case now (drives the console buttons)."""
+    actions: set[str] = set()
+    if case.status in FINAL_STATUSES:
+        return actions
+    if user.kind != UserKind.STAFF:
+        if can(user, "cases.withdraw", case) and case.status in OPEN_STATUSES:
+            actions.add("withdraw")
+        if case.status == CaseStatus.SUPPLEMENT_REQUESTED and can(user, "cases.supplement", case):
+            actions.add("supplement")
+        return actions
+    open_tasks = [t for t in case.tasks.all() if t.status != TaskStatus.DONE and not t.waits_for_applicant]
+    bpmn_ids = {t.bpmn_id for t in open_tasks}
+    if any(t.status == TaskStatus.OPEN for t in open_tasks) and can(user, "cases.claim", case):
+        actions.add("claim")
+    if any(t.claimed_by_id == user.pk for t in open_tasks):
+        actions.add("release")
+    if "accept" in bpmn_ids and can(user, "cases.accept", case):
+        actions |= {"accept", "refuse_at_intake", "request_supplement"}
+    if bpmn_ids & {"review", "department_review"} and can(user, "cases.review", case):
+        actions.add("review")
+        if "review" in bpmn_ids:
+            actions.add("request_supplement")
+    if bpmn_ids & {"decide", "manual_review"} and can(user, "cases.decide", case):
+        actions.add("decide")
+    if can(user, "cases.transfer", case):
+        actions.add("transfer")
+    if can(user, "cases.special_procedure", case):
+        if case.status == CaseStatus.SPECIAL_PROCEDURE:
+            actions.add("end_special_procedure")
+        elif case.status in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW):
+            actions.add("start_special_procedure")
+    return actions
+
+
+@dataclass(frozen=True)
+class MaterialNeed:
+    """One line of the material list, and whether the applicant must bring it."""
+
+    name: str
+    required: bool
+    held_by_government: bool
+    source: str
+    reusable_file: MaterialFile | None
+    produced_by: str = ""
+    note: str = ""
+
+    @property
+    def must_upload(self) -> bool:
+        return self.required and not self.held_by_government and self.reusable_file is None and not self.produced_by
+
+
+def materials_needed(*, item: ServiceItem, applicant: Any) -> list[MaterialNeed]:
+    needs = []
+    materials = list(item.materials.all())
+    found_all = find_materials(materials=materials, applicant=applicant) if applicant is not None else {}
+    for material in materials:
+        found = found_all.get(material.pk)
+        if found is not None:
+            source = found.description
+        elif material.government_held:
+            source = "政府部门已有，免于提交"
+        else:
+            source = "申请人提供"
+        needs.append(
+            MaterialNeed(
+                name=material.name,
+                required=material.required,
+                held_by_government=material.government_held,
+                source=source,
+                reusable_file=found.material_file if found is not None else None,
+                note=material.note,
+            )
+        )
+    return needs
+
+
+def produced_in_bundle(bundle: Bundle) -> dict[str, str]:
+    """Result name → item code, for the items of the bundle (a later item reuses an earlier result)."""
+    produced: dict[str, str] = {}
+    for link in bundle.bundle_items.select_related("item").order_by("position"):
+        name = (link.item.result or {}).get("name")
+        if name:
+            produced.setdefault(name, link.item.code)
+    return produced
+
+
+def merged_materials_for(bundle: Bundle, applicant: Any = None) -> list[MaterialNeed]:
+    """一套材料: each material once; one that an earlier item of the bundle produces is not asked for."""
+    produced = produced_in_bundle(bundle)
+    seen: dict[str, MaterialNeed] = {}
+    for link in bundle.bundle_items.select_related("item").order_by("position"):
+        for need in materials_needed(item=link.item, applicant=applicant):
+            maker = produced.get(need.name, "")
+            if maker == link.item.code:
+                maker = ""
+            if need.name in seen:
+                old = seen[need.name]
+                if need.required and not old.required:
+                    seen[need.name] = MaterialNeed(**{**old.__dict__, "required": True})
+                continue
+            seen[need.name] = MaterialNeed(**{**need.__dict__, "produced_by": maker})
+    return list(seen.values())
+
+
+def draft_of(*, applicant: Any, key: str) -> Draft | None:
+    """The applicant's own unsubmitted draft by its key (resume on another device)."""
+    return (
+        Draft.objects.select_related("item", "bundle")
+        .filter(applicant=applicant, key=key, submitted_case__isnull=True)
+        .first()
+    )
+
+
+def latest_draft(*, applicant: Any, item: ServiceItem | None = None, bundle: Bundle | None = None) -> Draft | None:
+    drafts = Draft.objects.filter(applicant=applicant, submitted_case__isnull=True)
+    drafts = drafts.filter(item=item) if item is not None else drafts.filter(bundle=bundle)
+    return drafts.order_by("-updated_at").first()
+
+
+def drafts_of(*, applicant: Any) -> QuerySet[Draft]:
+    return Draft.objects.filter(applicant=applicant, submitted_case__isnull=True).select_related("item", "bundle")
+
+
+def draft_materials(*, draft: Draft) -> list[MaterialFile]:
+    return list(draft.materials.filter(case__isnull=True).order_by("pk"))
+
+
+def timeline_of(*, case: Case, public_only: bool = True) -> list[CaseEvent]:
+    events = case.events.select_related("actor")
+    return list(events.filter(public=True) if public_only else events)
+
+
+def materials_of(*, case: Case) -> list[MaterialFile]:
+    return list(case.materials.order_by("pk"))
+
+
+def children_of(*, case: Case) -> list[Case]:
+    return list(case.children.select_related("item", "department").order_by("position"))

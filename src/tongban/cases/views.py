@@ -1,0 +1,521 @@
+"""办事页面 (portal): apply for an item or a bundle, drafts, my cases, supplements, progress query.
+
+Views read through `selectors` and change state only through `services`; they never save models.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongban.accounts.models import User, UserKind
+from tongban.cases import selectors, services
+from tongban.cases.errors import Conflict
+from tongban.cases.form_rendering import SchemaForm, display_answers
+from tongban.cases.forms import ProgressForm, WithdrawForm
+from tongban.cases.models import Case, Draft
+from tongban.catalog.models import Bundle, ItemStatus, ServiceItem
+
+#: 查询码 lookups allowed per client address in PROGRESS_WINDOW seconds (then 429).
+PROGRESS_LIMIT = 10
+PROGRESS_WINDOW = 600
+SESSION_CODES = "cases_query_codes"
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _acting_for(request: HttpRequest) -> User | None:
+    pk = request.session.get("acting_for")
+    if not pk:
+        return None
+    return User.objects.filter(pk=pk, kind=UserKind.LEGAL_PERSON).first()
+
+
+def _channel(request: HttpRequest) -> str:
+    agent = request.headers.get("User-Agent", "")
+    return "mobile" if "Mobile" in agent or "Android" in agent else "web"
+
+
+def _idempotency_key(request: HttpRequest) -> str:
+    raw = request.POST.get("idempotency_key", "")
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        return str(uuid.uuid4())
+
+
+def _own_draft(request: HttpRequest, key: str | None) -> Draft | None:
+    if not key:
+        return None
+    try:
+        return _draft_of(applicant=_user(request), key=str(uuid.UUID(key)))
+    except ValueError:
+        return None
+
+
+# --- THIN HELPERS (UI side): plain reads the contract's selectors do not offer (yet). ---------------
+# They scope every look-up to the signed-in applicant; move them to cases.selectors when it has them.
+
+
+def _draft_of(*, applicant: User, key: str) -> Draft | None:
+    return Draft.objects.filter(applicant=applicant, key=key, submitted_case__isnull=True).first()
+
+
+def _latest_draft(*, applicant: User, item: ServiceItem | None, bundle: Bundle | None) -> Draft | None:
+    return (
+        Draft.objects.filter(applicant=applicant, item=item, bundle=bundle, submitted_case__isnull=True)
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+def _drafts_of(*, applicant: User) -> list[Draft]:
+    return list(
+        Draft.objects.filter(applicant=applicant, submitted_case__isnull=True)
+        .select_related("item", "bundle")
+        .order_by("-updated_at")[:50]
+    )
+
+
+def _draft_materials(*, draft: Draft) -> list[Any]:
+    return list(draft.materials.all())
+
+
+@dataclass
+class MaterialRow:
+    """A material on the apply page: what is needed, what is already there, what went wrong."""
+
+    index: int
+    need: Any
+    saved: list[Any] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def input_name(self) -> str:
+        return f"material-{self.index}"
+
+    @property
+    def name(self) -> str:
+        return str(self.need.name)
+
+    @property
+    def needs_upload(self) -> bool:
+        need = self.need
+        return not need.held_by_government and need.reusable_file is None and not getattr(need, "produced_by", "")
+
+    @property
+    def missing(self) -> bool:
+        return bool(self.need.required and self.needs_upload and not self.saved)
+
+
+def _material_rows(needs: list[Any], draft: Draft | None) -> list[MaterialRow]:
+    saved = _draft_materials(draft=draft) if draft is not None else []
+    rows = []
+    for index, need in enumerate(needs):
+        rows.append(MaterialRow(index=index, need=need, saved=[f for f in saved if f.material_name == need.name]))
+    return rows
+
+
+def _uploads(request: HttpRequest, rows: list[MaterialRow]) -> list[tuple[MaterialRow, UploadedFile]]:
+    """New files per material; one already kept in the draft (same name and size) is not sent twice."""
+    found = []
+    for row in rows:
+        if row.needs_upload:
+            for upload in request.FILES.getlist(row.input_name):
+                duplicate = any(f.original_name == upload.name and f.size == upload.size for f in row.saved)
+                if upload.name and not duplicate:
+                    found.append((row, upload))
+    return found
+
+
+def _attach(request: HttpRequest, draft: Draft, uploads: list[tuple[MaterialRow, UploadedFile]]) -> bool:
+    """Keep every good file in the draft; a bad one is named next to its material."""
+    ok = True
+    for row, upload in uploads:
+        try:
+            saved = services.attach_upload(applicant=_user(request), draft=draft, material_name=row.name, upload=upload)
+            row.saved.append(saved)
+        except ValidationError as exc:
+            row.errors.extend(exc.messages)
+            ok = False
+    return ok
+
+
+def _apply_errors(form: SchemaForm, exc: ValidationError) -> None:
+    """Put the service's field errors next to the fields; the rest at the top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _remember_code(request: HttpRequest, case: Case) -> None:
+    code = getattr(case, "query_code_plain", "")
+    if code:
+        codes = dict(request.session.get(SESSION_CODES, {}))
+        codes[case.number] = code
+        request.session[SESSION_CODES] = codes
+
+
+# --- apply ---------------------------------------------------------------------------------------
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """申请: the item's form, its materials, a draft saved as you go, one submission."""
+    item = get_object_or_404(ServiceItem, code=code, status=ItemStatus.ACTIVE)
+    return _apply_page(request, item=item, bundle=None)
+
+
+@login_required
+def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
+    """一件事: one merged form, one material list, one submission that fans out to every department."""
+    bundle = get_object_or_404(Bundle, code=code)
+    return _apply_page(request, item=None, bundle=bundle)
+
+
+def _context_for(item: ServiceItem | None, bundle: Bundle | None, user: User) -> tuple[dict[str, Any], list[Any]]:
+    if bundle is not None:
+        return selectors.merged_form_for(bundle), list(selectors.merged_materials_for(bundle=bundle, applicant=user))
+    assert item is not None
+    return selectors.form_schema_for(item), list(selectors.materials_needed(item=item, applicant=user))
+
+
+def _apply_page(request: HttpRequest, *, item: ServiceItem | None, bundle: Bundle | None) -> HttpResponse:
+    user = _user(request)
+    schema, needs = _context_for(item, bundle, user)
+    draft = _own_draft(request, request.POST.get("draft") or request.GET.get("draft"))
+    if draft is None and request.method == "GET":
+        draft = _latest_draft(applicant=user, item=item, bundle=bundle)
+    rows = _material_rows(needs, draft)
+    key = _idempotency_key(request)
+    if request.method != "POST":
+        form = SchemaForm(initial=draft.answers if draft else None, schema=schema)
+        return _render_apply(request, item, bundle, form, rows, draft, key)
+
+    form = SchemaForm(request.POST, schema=schema)
+    uploads = _uploads(request, rows)
+    if request.POST.get("action") == "submit" and form.is_valid():
+        new_names = {row.name for row, _upload in uploads}
+        missing = [row for row in rows if row.missing and row.name not in new_names]
+        if not missing:
+            try:
+                case = _submit(request, item, bundle, form.answers(), draft, uploads, key)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                _remember_code(request, case)
+                return redirect("cases:submitted", number=case.number)
+        for row in missing:
+            row.errors.append(_("请上传“%(name)s”。") % {"name": row.name})
+    # Save what was typed and every good file, so that nothing is lost.
+    draft = services.save_draft(applicant=user, item=item, bundle=bundle, answers=form.raw_answers(), draft=draft)
+    files_ok = _attach(request, draft, uploads)
+    if request.POST.get("action") != "submit":
+        form = SchemaForm(initial=draft.answers, schema=schema)
+        if files_ok:
+            messages.success(request, _("草稿已保存。您可以稍后在“我的办件”中继续填写，换一台设备也可以。"))
+    return _render_apply(request, item, bundle, form, rows, draft, key, status=400 if not files_ok else 200)
+
+
+def _submit(
+    request: HttpRequest,
+    item: ServiceItem | None,
+    bundle: Bundle | None,
+    answers: dict[str, Any],
+    draft: Draft | None,
+    uploads: list[tuple[MaterialRow, UploadedFile]],
+    key: str,
+) -> Case:
+    files = [(row.name, upload) for row, upload in uploads]
+    if bundle is not None:
+        return services.submit_bundle(
+            applicant=_user(request),
+            bundle=bundle,
+            answers=answers,
+            draft=draft,
+            uploads=files,
+            idempotency_key=key,
+            channel=_channel(request),
+        )
+    assert item is not None
+    return services.submit_application(
+        applicant=_user(request),
+        item=item,
+        answers=answers,
+        draft=draft,
+        uploads=files,
+        idempotency_key=key,
+        channel=_channel(request),
+        acting_for=_acting_for(request),
+    )
+
+
+def _render_apply(
+    request: HttpRequest,
+    item: ServiceItem | None,
+    bundle: Bundle | None,
+    form: SchemaForm,
+    rows: list[MaterialRow],
+    draft: Draft | None,
+    key: str,
+    status: int = 200,
+) -> HttpResponse:
+    draft_url = (
+        reverse("cases:bundle_draft_save", args=[bundle.code])
+        if bundle is not None
+        else reverse("cases:draft_save", args=[item.code if item else ""])
+    )
+    has_errors = bool(form.errors) or any(r.errors for r in rows)
+    return render(
+        request,
+        "cases/apply.html",
+        {
+            "item": item,
+            "bundle": bundle,
+            "title": bundle.name if bundle is not None else (item.name if item else ""),
+            "form": form,
+            "rows": rows,
+            "draft": draft,
+            "idempotency_key": key,
+            "draft_url": draft_url,
+            "has_errors": has_errors,
+            "acting_for": _acting_for(request),
+        },
+        status=400 if has_errors and request.method == "POST" and status == 200 else status,
+    )
+
+
+@login_required
+@require_POST
+def draft_save(request: HttpRequest, code: str) -> HttpResponse:
+    """htmx: save the draft as the applicant types; answers a small status fragment."""
+    item = get_object_or_404(ServiceItem, code=code, status=ItemStatus.ACTIVE)
+    return _draft_save(request, item=item, bundle=None)
+
+
+@login_required
+@require_POST
+def bundle_draft_save(request: HttpRequest, code: str) -> HttpResponse:
+    bundle = get_object_or_404(Bundle, code=code)
+    return _draft_save(request, item=None, bundle=bundle)
+
+
+def _draft_save(request: HttpRequest, *, item: ServiceItem | None, bundle: Bundle | None) -> HttpResponse:
+    user = _user(request)
+    schema, needs = _context_for(item, bundle, user)
+    draft = _own_draft(request, request.POST.get("draft"))
+    form = SchemaForm(request.POST, schema=schema)
+    draft = services.save_draft(applicant=user, item=item, bundle=bundle, answers=form.raw_answers(), draft=draft)
+    rows = _material_rows(needs, draft)
+    uploads = _uploads(request, rows)
+    _attach(request, draft, uploads)
+    changed = {row.index for row, _upload in uploads}
+    return render(
+        request,
+        "cases/_draft_status.html",
+        {"draft": draft, "changed_rows": [r for r in rows if r.index in changed]},
+    )
+
+
+@login_required
+def submitted(request: HttpRequest, number: str) -> HttpResponse:
+    """提交成功: the case number and query code in large type."""
+    case = selectors.get_case_for(user=_user(request), number=number)
+    code = request.session.get(SESSION_CODES, {}).get(case.number) or selectors.query_code_for(case, _user(request))
+    return render(request, "cases/submitted.html", {"case": case, "query_code": code})
+
+
+# --- my cases ------------------------------------------------------------------------------------
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """我的办件: status, due date, what is asked of me now, and my drafts."""
+    user = _user(request)
+    cases = selectors.cases_of(applicant=user)
+    drafts = _drafts_of(applicant=user)
+    return render(request, "cases/my_cases.html", {"cases": cases, "drafts": drafts})
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """办件详情: timeline, materials, decision, and the progress of a bundle's items."""
+    user = _user(request)
+    case = selectors.get_case_for(user=user, number=number)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "answers": display_answers(_schema_of(case), case.answers or {}),
+            "timeline": [e for e in case.events.all() if e.public],
+            "materials": list(case.materials.all()),
+            "children": list(case.children.select_related("item", "department").order_by("position")),
+            "supplement": selectors.open_supplement(case=case),
+            "allowed": selectors.allowed_actions(case=case, user=user),
+            "query_code": selectors.query_code_for(case, user),
+        },
+    )
+
+
+def _schema_of(case: Case) -> dict[str, Any]:
+    if case.item is not None:
+        return selectors.form_schema_for(case.item)
+    if case.bundle is not None:
+        return selectors.merged_form_for(case.bundle)
+    return {}
+
+
+def case_link(request: HttpRequest, number: str) -> HttpResponse:
+    """The short link in notices (/cases/<number>/) leads to the case page."""
+    return redirect("cases:case_detail", number=number)
+
+
+@login_required
+def supplement(request: HttpRequest, number: str) -> HttpResponse:
+    """补正: exactly what to fix, with the fields and uploads to do it."""
+    user = _user(request)
+    case = selectors.get_case_for(user=user, number=number)
+    notice = selectors.open_supplement(case=case)
+    if notice is None:
+        messages.info(request, _("该办件目前不需要补正。"))
+        return redirect("cases:case_detail", number=case.number)
+    schema = _schema_of(case)
+    wanted_fields = [i.get("field") for i in notice.items if i.get("field")]
+    wanted_materials = [i.get("material") for i in notice.items if i.get("material")]
+    field_schema = {
+        "type": "object",
+        "properties": {k: v for k, v in (schema.get("properties") or {}).items() if k in wanted_fields},
+    }
+    rows = [MaterialRow(index=n, need=_SupplementNeed(name=name)) for n, name in enumerate(wanted_materials)]
+    if request.method == "POST":
+        form = SchemaForm(request.POST, schema=field_schema)
+        uploads = _uploads(request, rows)
+        given = {row.name for row, _upload in uploads}
+        for row in rows:
+            if row.name not in given:
+                row.errors.append(_("请上传“%(name)s”。") % {"name": row.name})
+        if form.is_valid() and all(not row.errors for row in rows):
+            try:
+                services.submit_supplement(
+                    case=case,
+                    applicant=user,
+                    answers=form.answers(),
+                    uploads=[(row.name, upload) for row, upload in uploads],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("补正材料已提交，办理时限继续计算。"))
+                return redirect("cases:case_detail", number=case.number)
+        status = 400
+    else:
+        form = SchemaForm(initial=case.answers, schema=field_schema)
+        status = 200
+    return render(
+        request,
+        "cases/supplement.html",
+        {
+            "case": case,
+            "notice": notice,
+            "form": form,
+            "rows": rows,
+            "has_errors": bool(form.errors) or any(r.errors for r in rows),
+        },
+        status=status,
+    )
+
+
+@dataclass
+class _SupplementNeed:
+    name: str
+    required: bool = True
+    held_by_government: bool = False
+    reusable_file: Any = None
+    source: str = ""
+
+
+@login_required
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    """撤回: a confirmation page; the POST withdraws."""
+    user = _user(request)
+    case = selectors.get_case_for(user=user, number=number)
+    if "withdraw" not in selectors.allowed_actions(case=case, user=user):
+        raise Http404
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_case(case=case, applicant=user, reason=form.cleaned_data["reason"])
+        except (ValidationError, Conflict, PermissionDenied) as exc:
+            messages.error(request, _message_of(exc))
+        else:
+            messages.success(request, _("办件 %(number)s 已撤回。") % {"number": case.number})
+        return redirect("cases:case_detail", number=case.number)
+    return render(request, "cases/withdraw.html", {"case": case, "form": form})
+
+
+def _message_of(exc: Exception) -> str:
+    if isinstance(exc, Conflict):
+        return exc.message
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return _("您没有权限进行此操作。")
+
+
+# --- progress (no log-in) ------------------------------------------------------------------------
+
+
+def _client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    key = f"cases:progress:{_client_address(request)}"
+    cache.add(key, 0, PROGRESS_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, PROGRESS_WINDOW)
+        count = 1
+    return count > PROGRESS_LIMIT
+
+
+def progress(request: HttpRequest) -> HttpResponse:
+    """办件进度查询: number + query code; a wrong code and an unknown number get the same answer."""
+    form = ProgressForm(request.POST or None)
+    view = None
+    not_found = False
+    if request.method == "POST" and form.is_valid():
+        if _over_limit(request):
+            return render(request, "cases/progress.html", {"form": form, "limited": True}, status=429)
+        view = selectors.progress(number=form.cleaned_data["number"], query_code=form.cleaned_data["query_code"])
+        not_found = view is None
+    return render(
+        request,
+        "cases/progress.html",
+        {"form": form, "view": view, "not_found": not_found},
+        status=404 if not_found else (400 if form.errors else 200),
+    )

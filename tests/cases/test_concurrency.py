@@ -1,0 +1,100 @@
+"""R5: two clerks act on the same task at the same moment — exactly one transition, one Conflict.
+
+Real threads with their own database connections (transaction=True); on SQLite the file database.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import OperationalError, connection
+
+from tests.cases.conftest import submit
+from tongban.cases import services
+from tongban.cases.errors import Conflict
+from tongban.cases.models import Case, CaseEvent, CaseTask
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _race(fn_a, fn_b):
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def run(fn):
+        barrier.wait()
+        result = ""
+        try:
+            while not result:
+                try:
+                    fn()
+                    result = "ok"
+                except Conflict:
+                    result = "conflict"
+                except OperationalError as exc:
+                    # SQLite's in-memory test database (shared cache) answers "table is locked" at once
+                    # instead of waiting; the clerk's retry then meets the other clerk's change.
+                    if "locked" not in str(exc):
+                        raise
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in (fn_a, fn_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(outcomes)
+
+
+def test_two_clerks_accept_at_once(item, people, media, second_intake_clerk):
+    case = submit(people["zhangsan"], item)
+    version = case.version
+
+    def act(clerk):
+        return lambda: services.accept_case(case=Case.objects.get(pk=case.pk), clerk=clerk, expected_version=version)
+
+    assert _race(act(people["chuangkou"]), act(second_intake_clerk)) == ["conflict", "ok"]
+    assert CaseEvent.objects.filter(case=case, action="accept").count() == 1
+    assert Case.objects.get(pk=case.pk).version == version + 1
+    assert CaseTask.objects.filter(case=case, bpmn_id="review").count() == 1
+
+
+def test_two_clerks_claim_at_once(item, people, media, second_intake_clerk):
+    case = submit(people["zhangsan"], item)
+    task = CaseTask.objects.get(case=case)
+
+    def claim(clerk):
+        return lambda: services.claim_task(
+            task=CaseTask.objects.get(pk=task.pk), clerk=clerk, expected_version=task.version
+        )
+
+    assert _race(claim(people["chuangkou"]), claim(second_intake_clerk)) == ["conflict", "ok"]
+    assert CaseTask.objects.get(pk=task.pk).claimed_by_id in (people["chuangkou"].pk, second_intake_clerk.pk)
+
+
+@pytest.fixture
+def second_intake_clerk(people):
+    from tongban.accounts.models import StaffRole
+    from tongban.accounts.services import create_staff
+    from tongban.demo.orgs import department_code
+    from tongban.orgs.models import Department, Region
+
+    user, _device = create_staff(
+        username="chuangkou2",
+        password="Tongban@2026x",
+        name="林二窗",
+        phone="13900000077",
+        roles=[
+            (
+                Department.objects.get(code=department_code(14)),
+                StaffRole.INTAKE_CLERK,
+                Region.objects.get(code="440106"),
+            )
+        ],
+    )
+    return user

@@ -1,0 +1,168 @@
+"""R1: the server is killed (SIGKILL) during concurrent submissions.
+
+After a restart, every acknowledged submission exists exactly once, and retrying every request
+whose answer was lost (same idempotency key) never creates a second case.
+The real server (`tongban serve`, gunicorn, 2 workers) runs in its own process group with its own
+data directory (SQLite file), or in a database `tongban_r1` created on the PostgreSQL server when
+TONGBAN_DATABASE_URL is set (dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TONGBAN = ROOT / ".venv" / "bin" / "tongban"
+ITEM = "THGA-001"  # 天河区居民身份证换领: online, no upload required
+REQUESTS = 48
+THREADS = 8
+
+SETUP = """
+import django, sys
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+import importlib
+class Quiet:
+    def write(self, *a, **k): pass
+for name in ("orgs", "people", "catalog", "workflow"):  # the search index is not needed here
+    importlib.import_module("tongban.demo." + name).load(stdout=Quiet())
+from tongban.accounts.models import User
+from tongban.accounts.services import issue_api_token
+print(issue_api_token(user=User.objects.get(username="zhangsan"), name="r1"))
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server_env(tmp_path):
+    env = {**os.environ, "TONGBAN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tongban.settings"}
+    env.pop("TONGBAN_REDIS_URL", None)
+    env["TONGBAN_TASK_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    pg_url = os.environ.get("TONGBAN_DATABASE_URL", "")
+    admin = None
+    if pg_url.startswith("postgres"):
+        import psycopg
+
+        base = pg_url.rsplit("/", 1)[0]
+        admin = psycopg.connect(base + "/postgres", autocommit=True)
+        admin.execute("DROP DATABASE IF EXISTS tongban_r1 WITH (FORCE)")
+        admin.execute("CREATE DATABASE tongban_r1")
+        env["TONGBAN_DATABASE_URL"] = base + "/tongban_r1"
+    else:
+        env.pop("TONGBAN_DATABASE_URL", None)
+    yield env
+    if admin is not None:
+        admin.execute("DROP DATABASE IF EXISTS tongban_r1 WITH (FORCE)")
+        admin.close()
+
+
+def _start(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [str(TONGBAN), "serve", "--no-worker", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)  # polling interval while the server boots, not a timing assumption
+    os.killpg(proc.pid, signal.SIGKILL)
+    raise AssertionError("server did not come up")
+
+
+def _submit(port: int, token: str, key: str) -> dict | None:
+    body = json.dumps({"item_code": ITEM, "answers": {}}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/cases/submit",
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key, "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+def _counts(env: dict[str, str]) -> dict[str, int]:
+    sql = "SELECT idempotency_key, COUNT(*) FROM cases_case WHERE idempotency_key LIKE 'r1-%' GROUP BY idempotency_key"
+    url = env.get("TONGBAN_DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            return {k: int(n) for k, n in conn.execute(sql).fetchall()}
+    with sqlite3.connect(Path(env["TONGBAN_DATA_DIR"]) / "tongban.sqlite3") as conn:
+        return {k: int(n) for k, n in conn.execute(sql).fetchall()}
+
+
+def test_kill_server_during_submissions(server_env):
+    setup = subprocess.run(
+        [sys.executable, "-c", SETUP], env=server_env, capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    token = setup.stdout.strip().splitlines()[-1]
+    port = _free_port()
+    proc = _start(server_env, port)
+    keys = [f"r1-{i:03d}" for i in range(REQUESTS)]
+    acknowledged: dict[str, str] = {}
+    lock = threading.Lock()
+    enough = threading.Event()
+
+    def worker(mine: list[str]) -> None:
+        for key in mine:
+            answer = _submit(port, token, key)
+            if answer is not None and "number" in answer:
+                with lock:
+                    acknowledged[key] = answer["number"]
+                    if len(acknowledged) >= REQUESTS // 3:
+                        enough.set()
+
+    threads = [threading.Thread(target=worker, args=(keys[i::THREADS],)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    assert enough.wait(120), "no submissions were acknowledged"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for t in threads:
+        t.join()
+    assert len(acknowledged) < REQUESTS, "the kill came too late to test anything"
+
+    proc = _start(server_env, port)
+    try:
+        for key in keys:
+            answer = _submit(port, token, key)
+            assert answer is not None and "number" in answer, answer
+            if key in acknowledged:
+                assert answer["number"] == acknowledged[key]
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    counts = _counts(server_env)
+    assert set(counts) == set(keys)
+    assert all(n == 1 for n in counts.values()), {k: n for k, n in counts.items() if n != 1}

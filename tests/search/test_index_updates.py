@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tests.search.conftest import import_file
+from tongban.search import services
+from tongban.search.tasks import update_search_index
+
+
+def codes(q: str) -> list[str]:
+    return [h.code for h in services.search(q, limit=5, log=False)]
+
+
+def write_lines(path: Path, lines: list[dict[str, Any]]) -> Path:
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_a_changed_item_is_found_after_applying_the_change_log(catalogue: Path, tmp_path: Path) -> None:
+    from tongban.demo.codes import credit_code
+
+    line = {
+        "type": "item", "code": "GA-900", "name": "电动自行车登记上牌", "aliases": ["电动车上牌"],
+        "kind": "confirmation", "department": credit_code("11", "440100", 1), "region": "440100",
+        "audience": ["person"], "handling": "instant", "committed_days": 0, "online_depth": 4, "max_visits": 0,
+    }  # fmt: skip
+    assert "GA-900" not in codes("电动车上牌")
+    import_file(write_lines(tmp_path / "new.jsonl", [line]))
+    assert services.apply_catalogue_changes() >= 1
+    assert codes("电动车上牌")[0] == "GA-900"
+    state = json.loads(next(catalogue.glob("gen-*/state.json")).read_text())
+    assert state["last_change_id"] > 0
+    # renamed: the old name goes, the new one is found
+    import_file(write_lines(tmp_path / "renamed.jsonl", [line | {"name": "电动自行车号牌申领", "aliases": []}]))
+    update_search_index.enqueue()  # the task the catalogue enqueues after commit
+    assert codes("电动自行车号牌")[0] == "GA-900"
+    assert services.apply_catalogue_changes() == 0
+
+
+@pytest.mark.django_db
+def test_search_applies_pending_changes_by_itself(catalogue: Path, tmp_path: Path) -> None:
+    from tongban.demo.codes import credit_code
+
+    engine = services.get_engine()
+    engine.check_interval = 0  # the once-a-second check, without waiting a second
+    line = {
+        "type": "item", "code": "MZ-900", "name": "慈善组织公开募捐资格认定", "kind": "confirmation",
+        "department": credit_code("11", "440100", 5), "region": "440100", "audience": ["legal_person"],
+        "handling": "committed", "committed_days": 20, "statutory_days": 20, "online_depth": 3, "max_visits": 1,
+    }  # fmt: skip
+    import_file(write_lines(tmp_path / "one.jsonl", [line]))
+    assert codes("公开募捐")[0] == "MZ-900"
+
+
+@pytest.mark.django_db
+def test_reindex_command_rebuilds_from_the_tables(catalogue: Path) -> None:
+    call_command("reindex")
+    assert len(list(catalogue.glob("gen-*"))) == 1
+    assert codes("出生登记")[0] == "GA-001"
