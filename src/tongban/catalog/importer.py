@@ -906,16 +906,18 @@ def import_catalogue(
             write.bundles()
             if prune:
                 write.prune(scopes)
-            audit.record(
-                actor=actor,
-                action="catalog.import",
-                details={
-                    "lines": report.lines,
-                    "counts": {kind: vars(c).copy() for kind, c in report.counts.items()},
-                    "skipped": len(report.skipped),
-                    "prune": prune,
-                },
-            )
+            changed = any(c.created or c.updated or c.deleted for c in report.counts.values())
+            if changed or report.skipped:  # an import that changed nothing leaves no trace
+                audit.record(
+                    actor=actor,
+                    action="catalog.import",
+                    details={
+                        "lines": report.lines,
+                        "counts": {kind: vars(c).copy() for kind, c in report.counts.items()},
+                        "skipped": len(report.skipped),
+                        "prune": prune,
+                    },
+                )
         report.written = True
         return report
     finally:

@@ -52,8 +52,10 @@ def load(*, stdout: Any) -> None:
     for code, name, level, parent in REGIONS:
         regions[code] = upsert_region(code=code, name=name, level=level, parent=regions.get(parent or ""))
     for serial, name, short, region, phone in DEPARTMENTS:
+        code = credit_code("11", region, serial)
         upsert_department(
-            code=credit_code("11", region, serial),
+            code=code,
+            credit_code=code,
             name=name,
             short_name=short,
             region=regions[region],
