@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: demo test test-postgres test-e2e lint bench serve install system-deps schema clean
+.PHONY: demo test test-postgres test-e2e lint bench bench-quick serve install system-deps schema clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -47,6 +47,9 @@ test-e2e: install system-deps
 
 bench: install
 	$(PY) bench/run_all.py
+
+bench-quick: install
+	$(PY) bench/run_all.py --quick
 
 schema: install
 	TONGBAN_DATA_DIR=$$(mktemp -d) $(TB) export_openapi docs/api/openapi.json

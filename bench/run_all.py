@@ -1,4 +1,6 @@
-"""`make bench`: run every benchmark with its default (modest) size and print their JSON lines.
+"""`make bench`: run every benchmark at the sizes of quality.md and print their JSON lines.
+
+`make bench-quick` (`--quick`) runs them at small sizes in a few minutes, to check they work.
 
 Larger runs are opt-in with each script's own options, e.g.
   .venv/bin/tongban bench-search --items 1000000
@@ -15,19 +17,29 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["login.py", "workflow.py", "catalog_import.py", "search.py", "submit.py", "deadlines.py"]
+# script, arguments of the full run (the sizes in quality.md), arguments of `--quick`
+SCRIPTS = [
+    ("login.py", [], []),
+    ("workflow.py", [], ["--runs", "50"]),
+    ("catalog_import.py", ["--items", "100000"], ["--items", "10000"]),
+    ("search.py", ["--items", "1000000"], ["--items", "20000", "--queries", "300"]),
+    ("submit.py", ["--cases", "2000"], ["--cases", "200"]),
+    ("deadlines.py", ["--cases", "10000000"], ["--cases", "200000"]),
+]
 
 
 def main() -> int:
+    quick = "--quick" in sys.argv[1:]
     failed = []
-    for name in SCRIPTS:
+    for name, full_args, quick_args in SCRIPTS:
         script = HERE / name
         if not script.exists():
             continue
         print(f"== {name}", flush=True)
         env = {**os.environ}
         env.setdefault("TONGBAN_DATA_DIR", tempfile.mkdtemp(prefix="tongban-bench-"))
-        result = subprocess.run([sys.executable, str(script)], env=env, check=False)
+        args = quick_args if quick else full_args
+        result = subprocess.run([sys.executable, str(script), *args], env=env, check=False)
         if result.returncode != 0:
             failed.append(name)
     if failed:

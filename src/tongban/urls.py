@@ -19,3 +19,5 @@ urlpatterns = [
     path("", include("tongban.catalog.urls")),
     path("", include("tongban.portal.urls")),
 ]
+
+handler500 = "tongban.core.views.server_error"
