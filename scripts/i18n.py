@@ -24,6 +24,16 @@ LOCALE = ROOT / "src" / "tongban" / "locale"
 EN_TABLE = ROOT / "scripts" / "i18n_en.tsv"
 
 
+def _forget_fuzzy_guess(entry: polib.POEntry) -> None:
+    """makemessages copies the translation of a similar old string and marks it fuzzy: that
+    guess is usually wrong (退回 → "Log out"), so drop it and let the entry be filled again."""
+    if "fuzzy" in entry.flags:
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        entry.msgstr = ""
+        if entry.msgid_plural:
+            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
+
+
 def main() -> int:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tongban.settings"}
     subprocess.run(
@@ -50,7 +60,7 @@ def main() -> int:
     converter = opencc.OpenCC("s2hk")
     hant = polib.pofile(str(LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"))
     for entry in hant:
-        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        _forget_fuzzy_guess(entry)
         if not entry.msgstr:
             entry.msgstr = converter.convert(entry.msgid)
         if entry.msgid_plural and not entry.msgstr_plural.get(0):
@@ -66,9 +76,12 @@ def main() -> int:
     english = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
     missing = []
     for entry in english:
-        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        _forget_fuzzy_guess(entry)
         if entry.msgid in table:
             entry.msgstr = table[entry.msgid]
+        elif entry.msgid_plural:
+            if not all(entry.msgstr_plural.values()):
+                missing.append(entry.msgid + "  (plural: write both forms in the .po file)")
         elif not entry.msgstr:
             missing.append(entry.msgid)
     english.save()

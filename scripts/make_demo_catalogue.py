@@ -169,7 +169,7 @@ YB|public_service|医保电子凭证激活|医保码、激活医保电子凭证|
 WJ|confirmation|出生医学证明签发|办出生证、出生证明、孩子出生证|为在本市医疗机构出生的新生儿签发出生医学证明。|i|3|1|id,marriage?|shengyu|p||出生医学证明:birth_medical_certificate|900
 WJ|confirmation|出生医学证明补发|出生证丢了、补办出生证、出生证明遗失|出生医学证明遗失的，申请补发。|c20/30|2|1|id,hukou|shengyu|p||出生医学证明:birth_medical_certificate|260
 WJ|public_service|生育登记|生孩子登记、准生证、生育服务证、怀孕登记|夫妻生育子女办理生育登记，领取生育服务登记卡。|i|4|0|id,marriage?|shengyu|p||生育服务登记卡|780
-WJ|public_service|预防接种证办理|打疫苗本、接种证、宝宝疫苗本|新生儿办理预防接种证，建立预防接种档案。|i|2|1|birth|shengyu|p||预防接种证:vaccination_certificate|520
+WJ|public_service|预防接种证办理|打疫苗本、接种证、宝宝疫苗本|新生儿办理预防接种证，建立预防接种档案；网上申请后，首次接种时在接种单位领取接种证。|i|3|1|birth|shengyu|p||预防接种证:vaccination_certificate|520
 WJ|confirmation|死亡医学证明签发|死亡证明、开死亡证明、人去世开证明|公民死亡后，由医疗卫生机构签发居民死亡医学证明（推断）书。|i|1|1|id|shenhou|p||死亡医学证明:death_medical_certificate|540
 WJ|permit|医师执业注册|医生执业证、医师注册|取得医师资格的人员申请执业注册。|c20/20|3|1|id,diploma,photo|jiuye|p||医师执业证书|150
 WJ|permit|公共场所卫生许可|卫生许可证、美容院卫生许可、酒店卫生许可|经营住宿、美容美发、游泳场所等公共场所须取得卫生许可。|c10/20|4|0|license,layout|jingying|l||公共场所卫生许可证|300
@@ -328,6 +328,9 @@ BUNDLES = [
     ),
 ]
 
+# bundles the demo applies for online in one submission (the bundle journey): all items depth ≥ 3
+ONLINE_BUNDLES = {"bundle-birth", "bundle-company", "bundle-retire"}
+
 FORMS: dict[str, dict[str, Any]] = {
     "GA-001": {
         "title": "出生登记申请表",
@@ -393,6 +396,10 @@ VISIT_REASONS = {
     "photo": "需现场采集人像和指纹",
     "default": "需核验原件或现场确认",
 }
+# item code -> its own reason for the visit, where the default does not say why
+ITEM_VISIT_REASONS = {
+    "WJ-004": "首次接种时到接种单位核对接种信息、领取预防接种证",
+}
 
 
 def _department_codes() -> dict[str, tuple[str, str, str, str]]:
@@ -456,7 +463,9 @@ def build() -> list[dict[str, Any]]:
         item["max_visits"] = int(visits)
         assert not (item["online_depth"] == 4 and item["max_visits"] > 0), name
         if item["max_visits"] > 0:
-            item["visit_reason"] = VISIT_REASONS["photo" if "photo" in mats else "default"]
+            item["visit_reason"] = (
+                ITEM_VISIT_REASONS.get(code) or VISIT_REASONS["photo" if "photo" in mats else "default"]
+            )
         item["scope"] = "city" if region == "440100" else "local"
         item["channels"] = ["web", "mobile", "window"] + (["kiosk"] if int(pop) > 500 else [])
         if fee:
@@ -483,8 +492,11 @@ def build() -> list[dict[str, Any]]:
         item["status"] = "active"
         lines.append(item)
     codes = {line["code"] for line in lines if line["type"] == "item"}
+    depth = {line["code"]: line["online_depth"] for line in lines if line["type"] == "item"}
     for code, name, aliases, themes, items, summary, days in BUNDLES:
         assert all(i in codes for i in items), (code, [i for i in items if i not in codes])
+        if code in ONLINE_BUNDLES:  # one online submission: every item accepted online (depth ≥ 3)
+            assert all(depth[i] >= 3 for i in items), (code, [i for i in items if depth[i] < 3])
         lines.append(
             {
                 "type": "bundle",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+settings.AUDIT_SEAL_INTERVAL = 0.0  # seal after every commit, so tests see sealed entries at once
 settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The configured Argon2 costs ~40 ms a hash by design; the suite creates hundreds of demo users,
 # so tests hash with a fast hasher. tests/accounts/test_hashing.py checks the real configuration.

@@ -228,6 +228,9 @@ CONTENT_SECURITY_POLICY = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Audit chain sealing: at most once per interval per process (seconds; 0 = after every commit).
+AUDIT_SEAL_INTERVAL = env.float("TONGBAN_AUDIT_SEAL_INTERVAL", default=0.2)
+
 # --- logging: personal data never reaches a log line ------------------------------------------
 LOGGING = {
     "version": 1,

@@ -107,3 +107,32 @@ def test_later_entries_chain_on_the_sealed_tip():
     audit.record(actor=None, action="a.four")
     audit.seal_pending()
     assert audit.verify_chain() == (4, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_under_load_entries_are_sealed_in_batches_by_one_timer(settings):
+    import threading
+
+    from django.db import transaction
+
+    settings.AUDIT_SEAL_INTERVAL = 0.05
+    sealer = audit._Sealer()
+    done = threading.Event()
+    original = sealer._on_timer
+
+    def on_timer():
+        original()
+        done.set()
+
+    sealer._on_timer = on_timer
+    with transaction.atomic():
+        audit.record(actor=None, action="a.first")
+    sealer.after_commit()  # seals at once: the interval has passed since start-up
+    assert AuditEntry.objects.get(action="a.first").seq is not None
+    for name in ("a.second", "a.third"):
+        with transaction.atomic():
+            audit.record(actor=None, action=name)
+        sealer.after_commit()  # within the interval: left to the timer
+    assert done.wait(timeout=30), "the timer sealed the batch"
+    assert AuditEntry.objects.filter(seq__isnull=True).count() == 0
+    assert audit.verify_chain()[1] is None

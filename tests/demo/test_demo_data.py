@@ -28,4 +28,3 @@ def test_demo_loads_twice_without_changing_anything(settings, tmp_path):
     assert _row_counts() == counts
     out = second.getvalue()
     assert "zhangsan" in out and "otpauth://totp/" in out and "code now" in out
-

@@ -16,10 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
@@ -108,11 +111,16 @@ def record_data_access(*, actor: Any, data_subject: Any, purpose: str, what: str
 
 
 def _lock_head(*, wait: bool) -> AuditChainHead | None:
-    AuditChainHead.objects.get_or_create(pk=1)
     query = AuditChainHead.objects.filter(pk=1)
     if not wait and connection.features.has_select_for_update_skip_locked:
-        return query.select_for_update(skip_locked=True).first()
-    return query.select_for_update().first()
+        query = query.select_for_update(skip_locked=True)
+    else:
+        query = query.select_for_update()
+    head = query.first()
+    if head is None and not AuditChainHead.objects.filter(pk=1).exists():
+        AuditChainHead.objects.get_or_create(pk=1)
+        head = query.first()
+    return head
 
 
 def seal_pending(*, wait: bool = True, limit: int | None = None) -> int:
@@ -141,16 +149,65 @@ def seal_pending(*, wait: bool = True, limit: int | None = None) -> int:
             head.last_seq, head.last_hash = seq, prev_hash
             head.save(update_fields=["last_seq", "last_hash"])
             sealed += len(batch)
+        if len(batch) < SEAL_BATCH:
+            return sealed
     return sealed
 
 
-def _seal_after_commit() -> None:
+class _Sealer:
+    """Seals after commits, at most once per `AUDIT_SEAL_INTERVAL` seconds per process.
+
+    Under load, many requests commit within one interval: the first seals at once, later ones
+    leave their entries to a single timer that seals the whole batch when the interval is over,
+    so sealing costs a few queries per interval instead of per request. With an interval of 0
+    (tests, command-line tools) every commit seals its own entries at once.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.last = 0.0
+        self.timer: threading.Timer | None = None
+
+    def after_commit(self) -> None:
+        interval = float(getattr(settings, "AUDIT_SEAL_INTERVAL", 0.0))
+        now = time.monotonic()
+        with self.lock:
+            if interval <= 0 or now - self.last >= interval:
+                self.last = now
+                run_now = True
+            else:
+                run_now = False
+                if self.timer is None:
+                    self.timer = threading.Timer(interval - (now - self.last), self._on_timer)
+                    self.timer.daemon = True
+                    self.timer.start()
+        if run_now:
+            _seal_quietly()
+
+    def _on_timer(self) -> None:
+        with self.lock:
+            self.timer = None
+            self.last = time.monotonic()
+        try:
+            _seal_quietly()
+        finally:
+            connection.close()
+
+
+def _seal_quietly() -> None:
     try:
-        seal_pending(wait=False, limit=SEAL_BATCH)
+        seal_pending(wait=False)
     except DatabaseError:
-        # The entries are committed; the next sealing (any later commit, the worker or
+        # The entries are committed; the next sealing (any later commit, the timer or
         # `tongban verify-audit`) chains them. Never fail the request that already succeeded.
         logger.warning("audit sealing postponed", exc_info=True)
+
+
+_sealer = _Sealer()
+
+
+def _seal_after_commit() -> None:
+    _sealer.after_commit()
 
 
 @dataclass(frozen=True)
