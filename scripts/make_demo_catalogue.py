@@ -492,18 +492,18 @@ def build() -> list[dict[str, Any]]:
         item["status"] = "active"
         lines.append(item)
     codes = {line["code"] for line in lines if line["type"] == "item"}
-    depth = {line["code"]: line["online_depth"] for line in lines if line["type"] == "item"}
-    for code, name, aliases, themes, items, summary, days in BUNDLES:
+    depths = {line["code"]: line["online_depth"] for line in lines if line["type"] == "item"}
+    for code, name, bundle_aliases, bundle_themes, items, summary, days in BUNDLES:
         assert all(i in codes for i in items), (code, [i for i in items if i not in codes])
         if code in ONLINE_BUNDLES:  # one online submission: every item accepted online (depth ≥ 3)
-            assert all(depth[i] >= 3 for i in items), (code, [i for i in items if depth[i] < 3])
+            assert all(depths[i] >= 3 for i in items), (code, [i for i in items if depths[i] < 3])
         lines.append(
             {
                 "type": "bundle",
                 "code": code,
                 "name": name,
-                "aliases": aliases,
-                "themes": themes,
+                "aliases": bundle_aliases,
+                "themes": bundle_themes,
                 "items": items,
                 "summary": summary,
                 "committed_days": days,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.cases_ui.conftest import pdf_bytes, png_bytes
 from tests.conftest import _Quiet, current_totp
-from tongban.accounts.models import StaffRole, User
+from tongban.accounts.models import User
 from tongban.cases import selectors, services
 from tongban.cases.models import FINAL_STATUSES, Case, CaseStatus
 from tongban.demo.orgs import department_code
@@ -34,25 +34,8 @@ def catalogue(demo):
 
 @pytest.fixture
 def city_window(catalogue) -> User:
-    """WORKAROUND: the demo has no intake clerk whose scope covers the city departments, so nobody
-    could accept the bundle's children (see the report). A 市级综合窗口 clerk (收办分离) does it here."""
-    from tongban.accounts.services import create_staff
-    from tongban.orgs.models import Department, Region
-
-    user, _device = create_staff(
-        username="shichuangkou",
-        password=DEMO_PASSWORD,
-        name="市窗口",
-        phone="13900000021",
-        roles=[
-            (
-                Department.objects.get(code=department_code(12)),
-                StaffRole.INTAKE_CLERK,
-                Region.objects.get(code="440100"),
-            )
-        ],
-    )
-    return user
+    """The demo's city comprehensive-window clerk (收办分离): accepts the children for every department."""
+    return User.objects.get(username="shichuangkou")
 
 
 def _login_staff(browser, live_server, username: str):
@@ -141,8 +124,10 @@ def test_birth_bundle_fans_out_and_completes(city_window, phone, browser, live_s
     clerk.get_by_role("button", name="提交决定").click()
     clerk.get_by_text("决定已作出。").wait_for()
     context.close()
-    for follower in followers:  # the items waiting for the certificate start now
-        assert Case.objects.get(pk=follower.pk).status == CaseStatus.SUBMITTED, follower.item.code
+    for follower in followers:  # the items waiting for the certificate start now, reusing it
+        follower = Case.objects.get(pk=follower.pk)
+        assert follower.status == CaseStatus.SUBMITTED, follower.item.code
+        assert follower.materials.filter(material_name="出生医学证明", source="reused").exists()
 
     # 4. the other children, through the services the console calls (the same pages, 6 more times)
     handlers = {department_code(serial): User.objects.get(username=u) for u, _n, _p, serial in CITY_HANDLERS}

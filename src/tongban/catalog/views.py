@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from tongban.catalog import selectors
-from tongban.catalog.models import ItemStatus, OnlineDepth
+from tongban.catalog.models import ItemStatus, OnlineDepth, ServiceItem
 from tongban.catalog.services import record_item_view
 
 
@@ -25,7 +25,7 @@ def item_guide(request: HttpRequest, code: str) -> HttpResponse:
             "materials": materials,
             "held_count": sum(1 for m in materials if m.government_held),
             "halls": selectors.halls_for(item),
-            "can_apply": item.status == ItemStatus.ACTIVE and item.online_depth >= OnlineDepth.PRE_REVIEW,
+            "can_apply": _online(item),
             "active": item.status == ItemStatus.ACTIVE,
         },
     )
@@ -35,6 +35,11 @@ def item_guide(request: HttpRequest, code: str) -> HttpResponse:
 def theme_page(request: HttpRequest, code: str) -> HttpResponse:
     theme, items, bundles = selectors.theme_with_entries(code)
     return render(request, "catalog/theme.html", {"theme": theme, "items": items, "bundles": bundles})
+
+
+def _online(item: ServiceItem) -> bool:
+    """Can be applied for online: accepted online (depth 3) or fully online (depth 4)."""
+    return item.status == ItemStatus.ACTIVE and item.online_depth >= OnlineDepth.ACCEPTED_ONLINE
 
 
 @require_safe
@@ -52,5 +57,6 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
             "asked_separately": asked,
             "held_count": sum(1 for m in materials if m.government_held),
             "max_visits": max((item.max_visits for item in items), default=0),
+            "can_apply": bool(items) and all(_online(item) for item in items),
         },
     )

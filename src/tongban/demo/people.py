@@ -34,6 +34,7 @@ STAFF = [
     ("jiancha", "吴监察", "13900000005", 12, StaffRole.SUPERVISOR, "440100"),
     ("shuju", "郑数据", "13900000006", 12, StaffRole.DATA_OFFICER, "440100"),
     ("admin", "孙管理", "13900000007", 12, StaffRole.ADMINISTRATOR, "440100"),
+    ("shichuangkou", "钱市窗", "13900000008", 12, StaffRole.INTAKE_CLERK, "440100"),
 ]
 
 # City departments that handle the children of the demo bundles (出生一件事 …): one member of
@@ -44,6 +45,8 @@ CITY_HANDLERS = [
     ("shiyibao", "梁医保", "13900000013", 3),
     ("shirenshe", "罗人社", "13900000014", 2),
     ("shishijian", "谢市监", "13900000015", 6),
+    ("shishuiwu", "邓税务", "13900000016", 7),
+    ("shigongjijin", "冯公积金", "13900000017", 10),
 ]
 CITY_HANDLER_ROLES = (StaffRole.HANDLING_CLERK, StaffRole.DEPARTMENT_HEAD)
 
