@@ -79,3 +79,47 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def make_staff(db):
+    """make_staff(role) → a member of staff of a city department, with a TOTP device."""
+    from tongban.accounts import services as accounts
+    from tongban.orgs.models import RegionLevel
+    from tongban.orgs.services import upsert_department, upsert_region
+
+    city = upsert_region(code="440100", name="广州市", level=RegionLevel.CITY, parent=None)
+    department = upsert_department(code="DEPT-GZ-ZSJ", name="广州市政务服务和数据管理局", region=city)
+    counter = iter(range(1, 100))
+
+    def make(role: str):
+        n = next(counter)
+        user, _device = accounts.create_staff(
+            username=f"staff{n}",
+            password="Tongban@2026!",
+            name=f"员工{n}",
+            phone=f"139000010{n:02d}",
+            roles=[(department, role, city)],
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def administrator(make_staff):
+    from tongban.accounts.models import StaffRole
+
+    return make_staff(StaffRole.ADMINISTRATOR)
+
+
+def verified_client(user) -> Client:
+    """A console client whose session passed the second factor (without typing a code)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+    session.save()
+    return client

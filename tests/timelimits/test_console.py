@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.conftest import verified_client
 from tongban.accounts.models import StaffRole
 from tongban.core import calendar
 from tongban.timelimits.models import CalendarDay
-
-from .conftest import verified_client
 
 URL = "/console/calendar/"
 

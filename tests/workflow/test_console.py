@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.conftest import verified_client
 from tongban.accounts.models import StaffRole
 from tongban.workflow.models import ProcessDefinition
 from tongban.workflow.services import ensure_builtin_processes
 
-from .conftest import shipped, verified_client
+from .conftest import shipped
 
 URL = "/console/workflow/"
 
