@@ -83,7 +83,7 @@ class PreviousCaseSource(MaterialSource):
         )
 
     def find_many(self, *, materials: list[Material], applicant: Any) -> dict[int, Found]:
-        """One query for the whole material list (served by the partial index on result files)."""
+        """One query for the whole material list (partial index on result files), one more for the hits."""
         from tongban.cases.models import CaseStatus, MaterialFile, MaterialOrigin
 
         if not materials:
@@ -93,7 +93,9 @@ class PreviousCaseSource(MaterialSource):
         match = Q(material_name__in=names)
         if types:
             match |= Q(certificate_type__in=types)
-        files = list(
+        # Cheap first pass (three columns, no join to the wide case row): which result files match;
+        # only the winners are then loaded with their case.
+        rows = list(
             MaterialFile.objects.filter(
                 match,
                 source=MaterialOrigin.RESULT,
@@ -101,18 +103,25 @@ class PreviousCaseSource(MaterialSource):
                 case__status__in=(CaseStatus.APPROVED, CaseStatus.CONCLUDED),
                 case__decision="approved",
             )
-            .select_related("case")
             .order_by("-pk")
+            .values_list("pk", "material_name", "certificate_type")
         )
-        found: dict[int, Found] = {}
+        if not rows:
+            return {}
+        winners: dict[int, int] = {}
         for material in materials:
-            for file in files:
-                if file.material_name == material.name or (
-                    material.certificate_type and file.certificate_type == material.certificate_type
+            for pk, material_name, certificate_type in rows:
+                if material_name == material.name or (
+                    material.certificate_type and certificate_type == material.certificate_type
                 ):
-                    if file.case is not None:
-                        found[material.pk] = self._found(file)
+                    winners[material.pk] = pk
                     break
+        files = MaterialFile.objects.select_related("case").in_bulk(set(winners.values()))
+        found: dict[int, Found] = {}
+        for material_pk, pk in winners.items():
+            file = files.get(pk)
+            if file is not None and file.case is not None:
+                found[material_pk] = self._found(file)
         return found
 
 

@@ -6,7 +6,7 @@ they do not share one GIL) × `--threads` threads each. Every client goes throug
 
 Each submission: answer validation, material check + SHA-256 + storage, case number, workflow
 start, audit entry, notices (in-app + SMS queued). Prints JSON: cases_per_s, p50_ms, p99_ms, lost,
-duplicated. Meant for PostgreSQL (TONGBAN_DATABASE_URL); never asserts on time.
+duplicated. Runs with DEBUG off (as in production) unless `--debug`. Meant for PostgreSQL (TONGBAN_DATABASE_URL); never asserts on time.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import time
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import connection, connections
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         parser.add_argument("--processes", type=int, default=1, help="client processes (forked)")
         parser.add_argument("--item", default="THSJ-002")
         parser.add_argument("--no-files", action="store_true", help="skip the material uploads")
+        parser.add_argument(
+            "--debug", action="store_true", help="keep settings.DEBUG (per-query logging) as configured"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from tongban.accounts.models import User
@@ -51,6 +55,9 @@ class Command(BaseCommand):
         from tongban.cases.models import Case
         from tongban.catalog.models import ServiceItem
         from tongban.demo import catalog, orgs, people, workflow
+
+        if not options["debug"]:
+            settings.DEBUG = False  # as in production: no per-query logging in connection.queries
 
         class Quiet:
             def write(self, *a: Any, **k: Any) -> None:
@@ -98,6 +105,7 @@ class Command(BaseCommand):
         latencies.sort()
         result = {
             "database": connection.vendor,
+            "debug": settings.DEBUG,
             "cases": len(acknowledged),
             "processes": processes,
             "threads": options["threads"],
