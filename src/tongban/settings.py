@@ -228,6 +228,15 @@ CONTENT_SECURITY_POLICY = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- e-mail: files under DATA_DIR/mail in the embedded mode, SMTP etc. by URL in production -----
+EMAIL_URL = env.str("TONGBAN_EMAIL_URL", default="")
+if EMAIL_URL:
+    vars().update(env.email_url_config(EMAIL_URL))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = env.str("TONGBAN_EMAIL_FROM", default="通办 <noreply@tongban.localhost>")
+
 # Audit chain sealing: at most once per interval per process (seconds; 0 = after every commit).
 AUDIT_SEAL_INTERVAL = env.float("TONGBAN_AUDIT_SEAL_INTERVAL", default=0.2)
 

@@ -248,3 +248,16 @@ def test_file_at_window_for_present_citizen(item, people, media):
             consent=True,
             idempotency_key="w2",
         )
+
+
+def test_applicant_with_an_email_address_is_told_by_email_too(item, people, media):
+    from tongban.notices.models import OutgoingEmail
+
+    applicant = people["zhangsan"]
+    applicant.email = "zhangsan@example.cn"
+    applicant.save(update_fields=["email"])
+    case = submit(applicant, item)
+    services.accept_case(case=fresh(case), clerk=people["chuangkou"], expected_version=fresh(case).version)
+    emails = OutgoingEmail.objects.filter(to="zhangsan@example.cn")
+    assert emails.count() >= 2, "one for the submission, one for the acceptance"
+    assert any(case.number in e.subject for e in emails)

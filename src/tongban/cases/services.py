@@ -53,7 +53,7 @@ from tongban.cases.selectors import MaterialNeed, materials_needed, merged_mater
 from tongban.catalog.models import Bundle, ItemStatus, OnlineDepth, ServiceItem
 from tongban.core import audit, crypto, idempotency
 from tongban.core.validators import validate_id_number
-from tongban.notices.services import post_message, queue_sms
+from tongban.notices.services import post_message, queue_email, queue_sms
 from tongban.orgs.models import Department
 
 T = TypeVar("T")
@@ -103,10 +103,12 @@ def _audit(case: Case, *, actor: Any, action: str, purpose: str = "", **details:
 
 
 def _notify(case: Case, *, title: str, body: str, sms: bool = True) -> None:
-    """站内消息 at once; SMS queued (delivered after commit)."""
+    """站内消息 at once; SMS and e-mail queued (delivered after commit)."""
     post_message(recipient=case.applicant, title=title, body=body, link=f"/cases/{case.number}/")
     if sms and case.applicant.phone:
         queue_sms(phone=case.applicant.phone, text=f"【通办】{title}：{body}")
+    if case.applicant.email:
+        queue_email(to=case.applicant.email, subject=f"【通办】{title}", body=f"{body}\n\n/my/cases/{case.number}/")
 
 
 def _status_changed(case: Case, *, actor: Any, action: str, label: str, comment: str = "") -> None:

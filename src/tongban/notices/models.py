@@ -8,6 +8,23 @@ from django.db import models
 from tongban.core.fields import EncryptedTextField
 
 
+class OutgoingEmail(models.Model):
+    """电子邮件通知: queued in the transaction that caused it, delivered by a task after commit."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+
 class Message(models.Model):
     """站内消息: a message in a person's inbox ("我的消息")."""
 

@@ -8,5 +8,10 @@ from tongban.notices import services
 
 
 @task()
+def deliver_email(email_id: int) -> None:
+    services.deliver_email(email_id=email_id)
+
+
+@task()
 def deliver_sms(sms_id: int) -> None:
     services.deliver_sms(sms_id=sms_id)
