@@ -199,3 +199,18 @@ def test_object_level_access_for_every_endpoint(method, path, item, people, medi
         Case.objects.count(),
     )
     assert after == before
+
+
+def test_answers_with_personal_data_are_masked_for_applicant_and_staff(item, people, media):
+    case = submit(people["zhangsan"], item)
+    whole_id, whole_phone = people["zhangsan"].id_number, "13912345678"
+    Case.objects.filter(pk=case.pk).update(answers={**case.answers, "contact_id": whole_id, "contact": whole_phone})
+    mine = token_client(people["zhangsan"]).get(f"/api/v1/cases/mine/{case.number}")
+    staff = client_for(people["chuangkou"]).get(f"/api/v1/cases/staff/cases/{case.number}")
+    page = client_for(people["zhangsan"]).get(f"/my/cases/{case.number}/")
+    for response in (mine, staff, page):
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert whole_id not in body and whole_phone not in body
+    assert mine.json()["answers"]["contact"] == "139****5678"
+    assert Case.objects.get(pk=case.pk).answers["contact_id"] == whole_id, "the case keeps the whole value"

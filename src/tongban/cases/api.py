@@ -262,7 +262,7 @@ def _detail(case: Case, user: Any, *, public_only: bool) -> dict[str, Any]:
     supplement = selectors.open_supplement(case)
     return {
         **_case_out(case),
-        "answers": case.answers,
+        "answers": selectors.masked_answers(case),
         "timeline": [
             EventOut(at=e.at, label=e.label, comment=e.comment)
             for e in selectors.timeline_of(case=case, public_only=public_only)

@@ -6,7 +6,6 @@ carries `expected_version`; a `Conflict` is shown at the top and the typed text 
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -40,11 +39,9 @@ from tongban.cases.models import Case, CaseTask, TaskStatus
 from tongban.catalog.models import ItemStatus, ServiceItem
 from tongban.console.decorators import staff_required
 from tongban.core import calendar
-from tongban.core.masking import mask_bank_card, mask_id_number, mask_mobile, mask_name
+from tongban.core.masking import mask_mobile
 
 CONFLICT_MESSAGE = "该办件已被其他工作人员处理，请刷新后查看最新状态。"
-_ID_RE = re.compile(r"^\d{17}[\dXx]$")
-_MOBILE_RE = re.compile(r"^1\d{10}$")
 
 
 def _user(request: HttpRequest) -> User:
@@ -137,36 +134,8 @@ def todo_counts(request: HttpRequest) -> HttpResponse:
 # --- the case page ---------------------------------------------------------------------------------
 
 
-def _mask_value(name: str, title: str, value: str) -> str:
-    text = str(value)
-    if _ID_RE.match(text):
-        return mask_id_number(text)
-    if _MOBILE_RE.match(text):
-        return mask_mobile(text)
-    lowered = name.lower()
-    if ("account" in lowered or "card" in lowered or "账号" in title or "卡号" in title) and text.isdigit():
-        return mask_bank_card(text)
-    if "姓名" in title and name not in ("child_name",):
-        return mask_name(text)
-    return text
-
-
 def masked_answers(case: Case) -> list[tuple[str, str]]:
-    schema = _schema_of(case)
-    properties = schema.get("properties") or {}
-    titles = {str((spec or {}).get("title") or n): n for n, spec in properties.items()}
-    return [
-        (title, _mask_value(titles.get(title, title), title, value))
-        for title, value in display_answers(schema, case.answers or {})
-    ]
-
-
-def _schema_of(case: Case) -> dict[str, Any]:
-    if case.item is not None:
-        return selectors.form_schema_for(case.item)
-    if case.bundle is not None:
-        return selectors.merged_form_for(case.bundle)
-    return {}
+    return display_answers(selectors.form_schema_of_case(case), selectors.masked_answers(case))
 
 
 def _material_names(case: Case) -> list[str]:

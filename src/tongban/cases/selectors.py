@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -29,6 +30,7 @@ from tongban.cases.models import (
 from tongban.cases.schema import form_schema_for, merged_form_for
 from tongban.catalog.models import Bundle, ServiceItem
 from tongban.core import audit, crypto
+from tongban.core.masking import mask_bank_card, mask_id_number, mask_mobile, mask_name
 
 __all__ = [
     "MaterialNeed",
@@ -308,3 +310,44 @@ def materials_of(*, case: Case) -> list[MaterialFile]:
 
 def children_of(*, case: Case) -> list[Case]:
     return list(case.children.select_related("item", "department").order_by("position"))
+
+
+def form_schema_of_case(case: Case) -> dict[str, Any]:
+    """The form a case was filled in with: its item's, or the merged form of its bundle."""
+    if case.item is not None:
+        return form_schema_for(case.item)
+    if case.bundle is not None:
+        return merged_form_for(case.bundle)
+    return {}
+
+
+_ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+_MOBILE_LIKE = re.compile(r"^1\d{10}$")
+
+
+def _masked_answer(name: str, title: str, value: Any) -> Any:
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return value
+    text = str(value)
+    if _ID_LIKE.match(text):
+        return mask_id_number(text)
+    if _MOBILE_LIKE.match(text):
+        return mask_mobile(text)
+    lowered = name.lower()
+    if ("account" in lowered or "card" in lowered or "账号" in title or "卡号" in title) and text.isdigit():
+        return mask_bank_card(text)
+    if "姓名" in title and name != "child_name" and isinstance(value, str):
+        return mask_name(text)
+    return value
+
+
+def masked_answers(case: Case) -> dict[str, Any]:
+    """A case's answers for display: ID, mobile and card numbers and adults' names masked.
+
+    Pages and API answers show these; the whole values stay in the case for the services.
+    """
+    properties = form_schema_of_case(case).get("properties") or {}
+    return {
+        name: _masked_answer(name, str((properties.get(name) or {}).get("title") or name), value)
+        for name, value in (case.answers or {}).items()
+    }

@@ -368,7 +368,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "cases/case_detail.html",
         {
             "case": case,
-            "answers": display_answers(_schema_of(case), case.answers or {}),
+            "answers": display_answers(selectors.form_schema_of_case(case), selectors.masked_answers(case)),
             "timeline": [e for e in case.events.all() if e.public],
             "materials": list(case.materials.all()),
             "children": list(case.children.select_related("item", "department").order_by("position")),
@@ -377,14 +377,6 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "query_code": selectors.query_code_for(case, user),
         },
     )
-
-
-def _schema_of(case: Case) -> dict[str, Any]:
-    if case.item is not None:
-        return selectors.form_schema_for(case.item)
-    if case.bundle is not None:
-        return selectors.merged_form_for(case.bundle)
-    return {}
 
 
 def case_link(request: HttpRequest, number: str) -> HttpResponse:
@@ -401,7 +393,7 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
     if notice is None:
         messages.info(request, _("该办件目前不需要补正。"))
         return redirect("cases:case_detail", number=case.number)
-    schema = _schema_of(case)
+    schema = selectors.form_schema_of_case(case)
     wanted_fields = [i.get("field") for i in notice.items if i.get("field")]
     wanted_materials = [i.get("material") for i in notice.items if i.get("material")]
     field_schema = {
