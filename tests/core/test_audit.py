@@ -110,29 +110,27 @@ def test_later_entries_chain_on_the_sealed_tip():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_under_load_entries_are_sealed_in_batches_by_one_timer(settings):
-    import threading
-
+def test_under_load_entries_are_sealed_in_batches_by_one_timer(settings, monkeypatch):
     from django.db import transaction
 
-    settings.AUDIT_SEAL_INTERVAL = 0.05
+    settings.AUDIT_SEAL_INTERVAL = 3600.0  # the timer is fired by hand below, never by the clock
     sealer = audit._Sealer()
-    done = threading.Event()
-    original = sealer._on_timer
-
-    def on_timer():
-        original()
-        done.set()
-
-    sealer._on_timer = on_timer
+    # The process-wide sealer is this one for the test, so no other timer seals behind its back.
+    monkeypatch.setattr(audit, "_sealer", sealer)
     with transaction.atomic():
         audit.record(actor=None, action="a.first")
-    sealer.after_commit()  # seals at once: the interval has passed since start-up
+    # sealed at once on commit: the interval has passed since start-up
     assert AuditEntry.objects.get(action="a.first").seq is not None
+    assert sealer.timer is None
+    timers = []
     for name in ("a.second", "a.third"):
         with transaction.atomic():
-            audit.record(actor=None, action=name)
-        sealer.after_commit()  # within the interval: left to the timer
-    assert done.wait(timeout=30), "the timer sealed the batch"
+            audit.record(actor=None, action=name)  # within the interval: left to the one timer
+        timers.append(sealer.timer)
+    assert timers[0] is not None and timers[0] is timers[1], "one timer for the whole batch"
+    assert AuditEntry.objects.filter(seq__isnull=True).count() == 2
+    timers[0].cancel()
+    timers[0].function()  # what the timer does when the interval is over
+    assert sealer.timer is None
     assert AuditEntry.objects.filter(seq__isnull=True).count() == 0
-    assert audit.verify_chain()[1] is None
+    assert audit.verify_chain() == (3, None)

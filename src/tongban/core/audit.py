@@ -165,7 +165,7 @@ class _Sealer:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.last = 0.0
+        self.last = float("-inf")  # the first commit seals at once
         self.timer: threading.Timer | None = None
 
     def after_commit(self) -> None:
