@@ -241,14 +241,28 @@ DEFAULT_FROM_EMAIL = env.str("TONGBAN_EMAIL_FROM", default="通办 <noreply@tong
 AUDIT_SEAL_INTERVAL = env.float("TONGBAN_AUDIT_SEAL_INTERVAL", default=0.2)
 
 # --- logging: personal data never reaches a log line ------------------------------------------
+# Every handler carries the masking filter. Django's own loggers are routed here explicitly: its
+# default configuration (a DEBUG-only console handler and mail to admins on `django`) would
+# otherwise keep writing whole ID and phone numbers (django.request logs the path).
+LOG_LEVEL = env.str("TONGBAN_LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal": {"()": "tongban.core.logging.MaskPersonalDataFilter"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {"format": "[%(asctime)s] %(message)s"},
     },
-    "root": {"handlers": ["console"], "level": env.str("TONGBAN_LOG_LEVEL", default="WARNING")},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal"], "formatter": "plain"},
+        "server": {"class": "logging.StreamHandler", "filters": ["mask_personal"], "formatter": "server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO" if DEBUG else LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "py.warnings": {"handlers": ["console"], "propagate": False},
+    },
 }
 
 TONGBAN = {

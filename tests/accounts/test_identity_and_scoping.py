@@ -85,3 +85,21 @@ def test_acting_for_the_company_is_shown(demo):
     company = User.objects.get(username="naichadian")
     client.post("/account/act-for/", {"company": company.pk})
     assert "甜心奶茶店" in client.get("/account/").content.decode()
+
+
+def test_org_updates_are_audited_but_an_unchanged_upsert_is_not(db):
+    from tongban.core.models import AuditEntry
+    from tongban.orgs.models import RegionLevel
+    from tongban.orgs.services import upsert_department, upsert_region
+
+    city = upsert_region(code="440100", name="广州市", level=RegionLevel.CITY, parent=None)
+    department = upsert_department(code="DEPT-X", name="某局", region=city, phone="020-1")
+    upsert_region(code="440100", name="广州市", level=RegionLevel.CITY, parent=None)
+    upsert_department(code="DEPT-X", name="某局", region=city, phone="020-1")
+    assert not AuditEntry.objects.filter(action__endswith=".update").exists()
+    upsert_department(code="DEPT-X", name="某某局", region=city, phone="020-2")
+    entry = AuditEntry.objects.get(action="department.update")
+    assert entry.subject_id == str(department.pk)
+    assert entry.details == {"changed": {"name": ["某局", "某某局"], "phone": ["020-1", "020-2"]}}
+    upsert_region(code="440100", name="广州市人民政府", level=RegionLevel.CITY, parent=None)
+    assert AuditEntry.objects.filter(action="region.update", subject_id=str(city.pk)).count() == 1

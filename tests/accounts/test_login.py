@@ -97,3 +97,65 @@ def test_invalid_phone_gets_a_field_message(demo):
 
 def test_current_totp_helper_matches_device(demo):
     assert len(current_totp(User.objects.get(username="banli"))) == 6
+
+
+def _wrong(code: str) -> str:
+    return "999999" if code != "999999" else "000000"
+
+
+def _send(client: Client, phone: str = "13800000001"):
+    return client.post("/login/", {"action": "send_code", "phone": phone})
+
+
+def test_sms_codes_are_limited_per_phone(demo):
+    assert _send(Client()).status_code == 200
+    again = _send(Client(REMOTE_ADDR="10.1.1.1"))  # another address does not help
+    assert again.status_code == 429
+    assert "获取验证码过于频繁" in again.content.decode() and "分钟后再试" in again.content.decode()
+    assert OutgoingSms.objects.count() == 1, "nothing is sent over the limit"
+
+
+def test_unknown_numbers_are_limited_the_same_way(demo):
+    assert _send(Client(), "13700000009").status_code == 200
+    assert _send(Client(), "13700000009").status_code == 429
+
+
+def test_sms_codes_are_limited_per_address(demo):
+    client = Client(REMOTE_ADDR="10.2.2.2")
+    for n in range(20):
+        assert _send(client, f"1370000{n:04d}").status_code == 200, n
+    refused = _send(client, "13700009999")
+    assert refused.status_code == 429 and "获取验证码过于频繁" in refused.content.decode()
+    assert _send(Client(REMOTE_ADDR="10.3.3.3"), "13700009998").status_code == 200, "other addresses unaffected"
+
+
+def test_wrong_sms_codes_count_toward_lock_out(demo, django_capture_on_commit_callbacks):
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(client)
+    code = re.search(r"\d{6}", OutgoingSms.objects.get().text).group(0)
+    for attempt in range(4):
+        response = client.post("/login/", {"action": "sms_login", "phone": "13800000001", "code": _wrong(code)})
+        assert response.status_code == 200, attempt
+    fifth = client.post("/login/", {"action": "sms_login", "phone": "13800000001", "code": _wrong(code)})
+    assert fifth.status_code == 429 and "锁定" in fifth.content.decode()
+    password = Client(REMOTE_ADDR="10.9.9.9").post(
+        "/login/", {"action": "password", "username": "zhangsan", "password": DEMO_PASSWORD}
+    )
+    assert password.status_code == 429, "the account is locked, whatever the way in"
+
+
+def test_wrong_passwords_and_wrong_codes_add_up(demo, django_capture_on_commit_callbacks):
+    client = Client()
+    for _ in range(3):
+        client.post("/login/", {"action": "password", "username": "13800000001", "password": "wrong-one"})
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(client)
+    code = re.search(r"\d{6}", OutgoingSms.objects.get().text).group(0)
+    client.post("/login/", {"action": "sms_login", "phone": "13800000001", "code": _wrong(code)})
+    locked = client.post("/login/", {"action": "sms_login", "phone": "13800000001", "code": _wrong(code)})
+    assert locked.status_code == 429
+    right = Client(REMOTE_ADDR="10.8.8.8").post(
+        "/login/", {"action": "sms_login", "phone": "13800000001", "code": code}
+    )
+    assert right.status_code == 429, "a locked account cannot log in by SMS code either"

@@ -94,3 +94,33 @@ def test_public_lists(demo):
     assert {r["code"] for r in regions} >= {"440000", "440100", "440106"}
     departments = Client().get("/api/v1/orgs/departments").json()
     assert len(departments) >= 15
+
+
+def test_unknown_api_paths_are_json_404():
+    for url in ("/api/v1/no-such-thing", "/api/v1/accounts/nope/deeper", "/api/v2/anything"):
+        response = Client().get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"].startswith("application/json"), url
+        assert response.json() == {"code": "not_found", "message": "没有找到您要的内容。"}
+
+
+def test_a_wrong_method_is_json_405_and_keeps_allow():
+    response = Client().delete("/api/v1/accounts/tokens")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed" and response.json()["message"]
+    assert "POST" in response["Allow"]
+
+
+def test_error_messages_follow_accept_language_and_the_language_cookie(demo):
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert english.get("/api/v1/no-such-thing").json()["message"] == "Not found."
+    assert english.get("/api/v1/accounts/me").json() == {"code": "not_authenticated", "message": "Please log in first."}
+    assert english.delete("/api/v1/accounts/tokens").json()["message"] == "This address does not accept that method."
+    traditional = Client()
+    traditional.cookies["tongban_lang"] = "zh-hant"
+    assert traditional.get("/api/v1/no-such-thing").json()["message"] == "沒有找到您要的內容。"
+
+
+def test_pages_outside_the_api_keep_their_html_404():
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404 and not response["Content-Type"].startswith("application/json")

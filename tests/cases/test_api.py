@@ -214,3 +214,37 @@ def test_answers_with_personal_data_are_masked_for_applicant_and_staff(item, peo
         assert whole_id not in body and whole_phone not in body
     assert mine.json()["answers"]["contact"] == "139****5678"
     assert Case.objects.get(pk=case.pk).answers["contact_id"] == whole_id, "the case keeps the whole value"
+
+
+def test_progress_page_and_api_share_one_limiter_per_number(item, people, media, settings):
+    """The page and the API count in the same counters: 10 tries per number across both (S5)."""
+    settings.TONGBAN = {**settings.TONGBAN, "PROGRESS_TRIES_PER_NUMBER": 4}
+    case = submit(people["zhangsan"], item)
+    page, api = Client(REMOTE_ADDR="10.0.0.1"), Client(REMOTE_ADDR="10.0.0.2")
+    assert page.post("/progress/", {"number": case.number, "query_code": "WRONG"}).status_code == 404
+    assert page.post("/progress/", {"number": case.number, "query_code": "WRONG"}).status_code == 404
+    assert api.get("/api/v1/cases/progress", {"number": case.number, "code": "WRONG"}).status_code == 404
+    assert api.get("/api/v1/cases/progress", {"number": case.number, "code": "WRONG"}).status_code == 404
+    # the number is used up from another address and another channel; the right code does not help
+    right = {"number": case.number, "query_code": case.query_code_plain}
+    assert Client(REMOTE_ADDR="10.0.0.3").post("/progress/", right).status_code == 429
+    assert api.get("/api/v1/cases/progress", {"number": case.number, "code": case.query_code_plain}).status_code == 429
+    # another number from the same addresses still works
+    other = submit(people["zhangsan"], item, key="k2")
+    found = page.post("/progress/", {"number": other.number, "query_code": other.query_code_plain})
+    assert found.status_code == 200
+
+
+def test_progress_page_and_api_share_one_limiter_per_address(item, people, media, settings):
+    settings.TONGBAN = {**settings.TONGBAN, "PROGRESS_TRIES_PER_ADDRESS": 3}
+    case = submit(people["zhangsan"], item)
+    same = Client(REMOTE_ADDR="10.0.0.9")
+    assert same.get("/api/v1/cases/progress", {"number": "N1", "code": "X"}).status_code == 404
+    assert same.post("/progress/", {"number": "N2", "query_code": "X"}).status_code == 404
+    assert same.get("/api/v1/cases/progress", {"number": "N3", "code": "X"}).status_code == 404
+    blocked = same.post("/progress/", {"number": case.number, "query_code": case.query_code_plain})
+    assert blocked.status_code == 429 and "查询太频繁" in blocked.content.decode()
+    fine = Client(REMOTE_ADDR="10.0.0.10").post(
+        "/progress/", {"number": case.number, "query_code": case.query_code_plain}
+    )
+    assert fine.status_code == 200

@@ -98,3 +98,79 @@ def second_intake_clerk(people):
         ],
     )
     return user
+
+
+@pytest.fixture
+def second_head(people):
+    from tongban.accounts.models import StaffRole
+    from tongban.accounts.services import create_staff
+    from tongban.demo.orgs import department_code
+    from tongban.orgs.models import Department, Region
+
+    user, _device = create_staff(
+        username="kezhang2",
+        password="Tongban@2026x",
+        name="吴副科",
+        phone="13900000078",
+        roles=[
+            (
+                Department.objects.get(code=department_code(16)),
+                StaffRole.DEPARTMENT_HEAD,
+                Region.objects.get(code="440106"),
+            )
+        ],
+    )
+    return user
+
+
+def _accepted(item, people):
+    case = submit(people["zhangsan"], item)
+    services.accept_case(case=Case.objects.get(pk=case.pk), clerk=people["chuangkou"], expected_version=case.version)
+    return Case.objects.get(pk=case.pk)
+
+
+def test_two_heads_start_and_end_a_special_procedure_at_once(item, people, media, second_head):
+    from tongban.cases.models import ClockPause
+
+    case = _accepted(item, people)
+    version = case.version
+
+    def start(head, kind):
+        return lambda: services.start_special_procedure(
+            case=Case.objects.get(pk=case.pk), clerk=head, kind=kind, reason="听证", expected_version=version
+        )
+
+    assert _race(start(people["kezhang"], "hearing"), start(second_head, "expert_review")) == ["conflict", "ok"]
+    assert ClockPause.objects.filter(case=case).count() == 1
+    version = Case.objects.get(pk=case.pk).version
+
+    def end(head):
+        return lambda: services.end_special_procedure(
+            case=Case.objects.get(pk=case.pk), clerk=head, expected_version=version
+        )
+
+    assert _race(end(people["kezhang"]), end(second_head)) == ["conflict", "ok"]
+    assert CaseEvent.objects.filter(case=case, action="special_procedure_end").count() == 1
+
+
+def test_release_and_a_second_release_at_once(item, people, media, second_intake_clerk):
+    from tongban.accounts.models import User
+
+    case = submit(people["zhangsan"], item)
+    task = CaseTask.objects.get(case=case)
+    services.claim_task(task=task, clerk=people["chuangkou"], expected_version=task.version)
+    claimed = CaseTask.objects.get(pk=task.pk)
+
+    def release():
+        return lambda: services.release_task(
+            task=CaseTask.objects.get(pk=task.pk),
+            clerk=User.objects.get(pk=people["chuangkou"].pk),
+            expected_version=claimed.version,
+        )
+
+    assert _race(release(), release()) == ["conflict", "ok"]
+    assert CaseEvent.objects.filter(case=case, action="release").count() == 1
+    with pytest.raises(Conflict):  # a stale page: the task was released (and is open) since
+        services.release_task(
+            task=CaseTask.objects.get(pk=task.pk), clerk=people["chuangkou"], expected_version=claimed.version
+        )

@@ -142,7 +142,8 @@ def test_claim_release_and_conflict(item, people, media):
         services.claim_task(
             task=CaseTask.objects.get(pk=task.pk), clerk=people["gongan"], expected_version=task.version + 1
         )
-    services.release_task(task=CaseTask.objects.get(pk=task.pk), clerk=people["chuangkou"])
+    claimed = CaseTask.objects.get(pk=task.pk)
+    services.release_task(task=claimed, clerk=people["chuangkou"], expected_version=claimed.version)
     assert CaseTask.objects.get(pk=task.pk).status == TaskStatus.OPEN
 
 
@@ -181,10 +182,18 @@ def test_special_procedure_pauses_and_only_head(item, people, media):
     case = submit(people["zhangsan"], item)
     services.accept_case(case=fresh(case), clerk=people["chuangkou"], expected_version=case.version)
     with pytest.raises(PermissionDenied):
-        services.start_special_procedure(case=fresh(case), clerk=people["banli"], kind="hearing", reason="听证")
-    services.start_special_procedure(case=fresh(case), clerk=people["kezhang"], kind="hearing", reason="申请人要求听证")
+        services.start_special_procedure(
+            case=fresh(case), clerk=people["banli"], kind="hearing", reason="听证", expected_version=fresh(case).version
+        )
+    services.start_special_procedure(
+        case=fresh(case),
+        clerk=people["kezhang"],
+        kind="hearing",
+        reason="申请人要求听证",
+        expected_version=fresh(case).version,
+    )
     assert fresh(case).status == CaseStatus.SPECIAL_PROCEDURE
-    services.end_special_procedure(case=fresh(case), clerk=people["kezhang"])
+    services.end_special_procedure(case=fresh(case), clerk=people["kezhang"], expected_version=fresh(case).version)
     assert fresh(case).status == CaseStatus.IN_REVIEW
     assert ClockPause.objects.get(case=case, kind="hearing").ended_on is not None
 

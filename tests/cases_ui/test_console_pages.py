@@ -175,7 +175,7 @@ def test_special_procedure_and_transfer_forms_are_there_for_the_head(submitted):
     assert "特别程序（暂停计时）" in html and "转交其他部门" in html
     response = client.post(
         f"/console/cases/{case.number}/act/start_special_procedure/",
-        {"special-kind": "expert_review", "special-reason": "需要专家论证"},
+        {"special-kind": "expert_review", "special-reason": "需要专家论证", "special-expected_version": case.version},
     )
     assert response.status_code == 302
     html = client.get(f"/console/cases/{case.number}/").content.decode()

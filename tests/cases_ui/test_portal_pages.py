@@ -162,6 +162,14 @@ def test_my_cases_and_case_page(submitted, citizen_client):
     assert "撤回申请" in html
 
 
+def test_staff_are_sent_from_the_applicants_page_to_the_console(submitted):
+    from tests.conftest import staff_client
+
+    for username in ("admin", "banli"):
+        response = staff_client(username).get(f"/my/cases/{submitted.number}/")
+        assert response.status_code == 302 and response["Location"] == f"/console/cases/{submitted.number}/", username
+
+
 def test_another_citizen_gets_404_and_anonymous_is_sent_to_log_in(submitted):
     other = _client("lisi")
     for url in (

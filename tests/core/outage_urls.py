@@ -10,5 +10,5 @@ def buggy(request):
     raise ValueError("a bug")
 
 
-urlpatterns = [path("page/", broken), path("api/v1/thing", broken), path("bug/", buggy)]
+urlpatterns = [path("page/", broken), path("api/v1/thing", broken), path("bug/", buggy), path("api/v1/bug", buggy)]
 handler500 = "tongban.core.views.server_error"

@@ -134,3 +134,23 @@ def test_under_load_entries_are_sealed_in_batches_by_one_timer(settings, monkeyp
     assert sealer.timer is None
     assert AuditEntry.objects.filter(seq__isnull=True).count() == 0
     assert audit.verify_chain() == (3, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_user_keeps_the_ids_in_the_audit_log_and_the_chain_valid():
+    from tongban.accounts import services
+    from tongban.accounts.models import User
+
+    person = services.register_person(
+        username="leaving", password="x-long-password-1", name="赵六", phone="13912340001"
+    )
+    audit.record_data_access(actor=None, data_subject=person, purpose="test read", what="phone")
+    audit.seal_pending()
+    person_id = person.pk
+    before = audit.verify_chain()
+    assert before[1] is None and before[0] >= 2
+    User.objects.filter(pk=person_id).delete()
+    assert AuditEntry.objects.filter(actor_id=person_id, action="account.register").exists()
+    assert AuditEntry.objects.filter(data_subject_id=person_id, action="personal_data.read").exists()
+    assert audit.verify_chain() == before
+    call_command("verify_audit")  # exits 0: nothing reported as changed

@@ -5,8 +5,17 @@ def test_id_number_keeps_first_three_and_last_four():
     assert mask_id_number("110105194912311234") == "110***********1234"
 
 
-def test_holder_view_hides_the_sequence_but_keeps_birth_date():
-    assert mask_id_number_for_holder("11010519491231002X") == "11010519491231***X"
+def test_check_form_keeps_positions_1_5_to_12_and_18():
+    number = "11010519491231002X"
+    masked = mask_id_number_for_holder(number)
+    assert masked == "1***05194912*****X"
+    kept = {1, *range(5, 13), 18}
+    for position, (original, shown) in enumerate(zip(number, masked, strict=True), start=1):
+        assert shown == (original if position in kept else "*"), position
+
+
+def test_check_form_of_other_documents_is_the_strong_form():
+    assert mask_id_number_for_holder("E12345678") == mask_id_number("E12345678") == "E12**5678"
 
 
 def test_name_mobile_and_bank_card():

@@ -28,3 +28,16 @@ def test_a_bug_is_still_a_500_page(client_no_raise):
     response = client_no_raise.get("/bug/")
     assert response.status_code == 500
     assert "系统繁忙" in response.content.decode()
+
+
+@override_settings(ROOT_URLCONF="tests.core.outage_urls", DEBUG=False)
+def test_api_500_and_503_speak_the_request_language():
+    english = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    bug = english.get("/api/v1/bug")
+    assert bug.status_code == 500
+    assert bug.json() == {"code": "server_error", "message": "The system is busy. Please try again later."}
+    outage = english.get("/api/v1/thing")
+    assert outage.status_code == 503 and outage["Retry-After"] == "5"
+    assert outage.json()["message"] == "The system is under maintenance. Please try again shortly."
+    chinese = Client(raise_request_exception=False).get("/api/v1/bug")
+    assert chinese.json()["message"] == "系统繁忙，请稍后再试。"

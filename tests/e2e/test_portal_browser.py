@@ -122,3 +122,51 @@ def test_staff_console_login_with_totp_and_accessibility(demo, desktop):
     desktop.wait_for_url("**/console/")
     assert "业务办理员" in desktop.locator("main").inner_text()
     assert serious_violations(desktop) == []
+
+
+def _tab_to(page, selector: str, limit: int = 40) -> None:
+    """Press Tab until the focus is on `selector` (as a keyboard user moves through the page)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} is not reachable with Tab")
+
+
+def test_language_and_elder_mode_by_keyboard_only(demo, desktop):
+    desktop.goto("/")
+    # Count form submissions: choosing with arrow keys must not submit (WCAG 3.2.2 On Input).
+    desktop.evaluate(
+        """() => { window.__submits = 0; const submit = HTMLFormElement.prototype.submit;
+                   HTMLFormElement.prototype.submit = function () { window.__submits += 1; return submit.call(this); }; }"""
+    )
+    _tab_to(desktop, "#language-select")
+    desktop.keyboard.press("ArrowDown")
+    assert desktop.evaluate("document.getElementById('language-select').value") == "zh-hant"
+    assert desktop.evaluate("window.__submits") == 0, "moving through the languages does not reload the page"
+    desktop.keyboard.press("ArrowDown")
+    assert desktop.evaluate("document.getElementById('language-select').value") == "en"
+    assert desktop.evaluate("window.__submits") == 0
+    with desktop.expect_navigation():
+        desktop.keyboard.press("Enter")
+    desktop.wait_for_selector("html[lang=en]")
+    assert "Log in" in desktop.locator("header").inner_text()
+
+    # Back to Traditional Chinese with Tab to the button instead of Enter on the select.
+    _tab_to(desktop, "#language-select")
+    desktop.keyboard.press("ArrowUp")
+    _tab_to(desktop, ".tools form button[type=submit]")
+    with desktop.expect_navigation():
+        desktop.keyboard.press("Enter")
+    desktop.wait_for_selector("html[lang=zh-HK]")
+
+    _tab_to(desktop, "#elder-toggle")
+    with desktop.expect_navigation():
+        desktop.keyboard.press("Enter")
+    desktop.wait_for_selector("body.elder")
+    assert desktop.get_attribute("#elder-toggle", "aria-pressed") == "true"
+    _tab_to(desktop, "#elder-toggle")
+    with desktop.expect_navigation():
+        desktop.keyboard.press("Enter")
+    desktop.wait_for_selector("body:not(.elder)")
+    assert desktop.get_attribute("html", "lang") == "zh-HK", "the language choice is remembered"

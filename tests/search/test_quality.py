@@ -1,45 +1,71 @@
-"""The labelled query set against the demo catalogue padded to 1,500 items (the floor we reached)."""
+"""The labelled query set, scored through the production path (the floors are just under the level reached).
+
+`tongban search-quality` pads the demo catalogue to 1,500 items, imports it with the real importer into a
+scratch data folder (so popularity stays 0, as on any imported catalogue), rebuilds the index as
+`tongban reindex` does and sends every query to GET /api/v1/catalog/search. The same run with every alias
+removed shows how much rests on hand-written everyday names; it has a floor of its own.
+"""
 
 from __future__ import annotations
 
+import json
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
-from tongban.search.defaults import DEFAULT_SYNONYMS
-from tongban.search.demo import DEMO_CATALOGUE
-from tongban.search.documents import ListSource, documents_from_records, read_jsonl
-from tongban.search.engine import TantivyEngine
-from tongban.search.quality import evaluate, load_queries, padded_records
+from tongban.search.quality import load_queries
 
 QUERIES = Path(__file__).parent / "queries.jsonl"
+STYLES = ["colloquial", "short", "traditional", "pinyin", "typo", "official"]
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    docs = documents_from_records(padded_records(read_jsonl(DEMO_CATALOGUE), total=1500))
-    engine = TantivyEngine(tmp_path_factory.mktemp("idx"), ListSource(docs), lambda: DEFAULT_SYNONYMS)
-    engine.rebuild()
-    return evaluate(engine, load_queries(QUERIES))
+def runs() -> dict:
+    out = StringIO()
+    call_command("search_quality", "--json", "--queries", str(QUERIES), stdout=out)
+    return dict(json.loads(out.getvalue().strip().splitlines()[-1]))
 
 
 def test_query_set_is_large_and_covers_every_style() -> None:
     queries = load_queries(QUERIES)
     assert len(queries) >= 150
     styles = {q.style for q in queries}
-    assert styles == {"colloquial", "short", "traditional", "pinyin", "typo", "official"}
+    assert styles == set(STYLES)
     assert sum(q.holdout for q in queries) >= 30
 
 
-def test_overall_quality_stays_above_the_level_reached(result: dict) -> None:
-    overall = result["overall"]
-    assert overall["recall@1"] >= 0.93
-    assert overall["recall@5"] >= 0.98
-    assert overall["mrr@10"] >= 0.95
-    assert result["holdout"]["recall@5"] >= 0.95
+def test_overall_quality_stays_above_the_level_reached(runs: dict) -> None:
+    result = runs["production"]
+    assert result["overall"]["recall@1"] >= 0.95
+    assert result["overall"]["recall@5"] >= 0.99
+    assert result["overall"]["mrr@10"] >= 0.97
+    assert result["holdout"]["recall@1"] >= 0.95
+    assert result["holdout"]["recall@5"] >= 0.99
 
 
-@pytest.mark.parametrize("style", ["colloquial", "short", "traditional", "pinyin", "typo", "official"])
-def test_every_style_stays_above_the_bar(result: dict, style: str) -> None:
-    assert result[style]["recall@5"] >= 0.95
-    assert result[style]["recall@1"] >= 0.85
+@pytest.mark.parametrize(
+    ("style", "r1", "r5"),
+    [
+        ("colloquial", 0.92, 0.99),
+        ("short", 0.95, 0.99),
+        ("traditional", 0.95, 0.99),
+        ("pinyin", 0.9, 0.95),
+        ("typo", 0.97, 0.99),
+        ("official", 0.97, 0.99),
+    ],
+)
+def test_every_style_stays_above_the_bar(runs: dict, style: str, r1: float, r5: float) -> None:
+    assert runs["production"][style]["recall@1"] >= r1
+    assert runs["production"][style]["recall@5"] >= r5
+
+
+def test_quality_does_not_rest_on_hand_written_aliases(runs: dict) -> None:
+    """Every alias removed: official names, summaries, materials and query understanding alone."""
+    result = runs["aliases_stripped"]
+    assert result["overall"]["recall@1"] >= 0.87
+    assert result["overall"]["recall@5"] >= 0.95
+    assert result["overall"]["mrr@10"] >= 0.91
+    for style in STYLES:
+        assert result[style]["recall@5"] >= 0.85, style

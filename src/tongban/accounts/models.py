@@ -57,10 +57,19 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, username: str, password: str | None = None, **fields: object) -> User:
-        fields.setdefault("kind", UserKind.STAFF)
-        fields.setdefault("is_superuser", True)
-        fields.setdefault("name", username)
-        return self.create_user(username, password, **fields)
+        """`tongban createsuperuser`: a 系统管理员 over the root region, without a second factor yet.
+
+        The account cannot open the console until `tongban enrol-totp USERNAME` has confirmed
+        an authenticator; see docs/operations.md.
+        """
+        from tongban.accounts.services import create_administrator
+
+        return create_administrator(
+            username=username,
+            password=password,
+            name=str(fields.get("name") or username),
+            email=str(fields.get("email") or ""),
+        )
 
 
 class User(AbstractBaseUser, PermissionsMixin):

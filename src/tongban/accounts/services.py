@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,10 +30,13 @@ from tongban.accounts.models import (
     RealNameLevel,
     Representation,
     StaffAssignment,
+    StaffRole,
     User,
     UserKind,
 )
-from tongban.core import audit, crypto
+from tongban.core import audit, crypto, ratelimit
+from tongban.core.masking import mask_mobile
+from tongban.core.ratelimit import Limit
 from tongban.core.validators import (
     birth_date_from_id,
     validate_credit_code,
@@ -174,6 +179,83 @@ def create_staff(
 
 
 @transaction.atomic
+def create_administrator(
+    *, username: str, password: str | None, name: str = "", email: str = "", actor: Any = None
+) -> User:
+    """系统管理员: a superuser with the administrator role over the root region, no second factor yet.
+
+    The console needs a confirmed authenticator: `start_totp_enrolment` + `confirm_totp_enrolment`
+    (the `tongban enrol-totp` command) give it one.
+    """
+    from tongban.orgs.services import ensure_platform_department
+
+    department = ensure_platform_department(actor=actor)
+    user = User(
+        username=username,
+        kind=UserKind.STAFF,
+        name=(name or username).strip(),
+        email=email,
+        is_superuser=True,
+        realname_level=RealNameLevel.ADVANCED,
+    )
+    user.set_password(password)
+    user.save()
+    StaffAssignment.objects.create(
+        user=user, department=department, role=StaffRole.ADMINISTRATOR, scope=department.region
+    )
+    audit.record(
+        actor=actor,
+        action="staff.create_administrator",
+        subject=user,
+        details={"roles": [[department.code, StaffRole.ADMINISTRATOR.value, department.region.code]]},
+    )
+    return user
+
+
+PENDING_DEVICE = "pending"
+
+
+def _staff_by_username(username: str) -> User:
+    user = User.objects.filter(username=username, kind=UserKind.STAFF).first()
+    if user is None:
+        raise ValidationError(_("没有这个工作人员账号：%(username)s") % {"username": username}, code="no_staff")
+    return user
+
+
+@transaction.atomic
+def start_totp_enrolment(*, username: str, actor: Any = None) -> TOTPDevice:
+    """绑定动态验证码: a fresh, unconfirmed TOTP device; its otpauth URI is shown once, to the holder.
+
+    A device that is already confirmed keeps working until the new one is confirmed.
+    """
+    user = _staff_by_username(username)
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name=PENDING_DEVICE, confirmed=False)
+    audit.record(actor=actor, action="staff.totp_enrolment_start", subject=user)
+    return device
+
+
+@transaction.atomic
+def confirm_totp_enrolment(*, username: str, code: str, actor: Any = None) -> TOTPDevice:
+    """The first code from the authenticator confirms the pending device; older devices stop working."""
+    user = _staff_by_username(username)
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None:
+        raise ValidationError(
+            _("没有待确认的动态验证码，请先运行 tongban enrol-totp %(username)s。") % {"username": username},
+            code="no_pending_device",
+        )
+    if not device.verify_token(code.strip()):
+        raise ValidationError(_("动态验证码不正确或已过期，请输入验证器中最新的 6 位数字。"), code="otp_invalid")
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.name = "default"
+    device.save(update_fields=["confirmed", "name"])
+    audit.record(actor=actor, action="staff.totp_enrolment_confirm", subject=user)
+    return device
+
+
+@transaction.atomic
 def add_population_record(*, name: str, id_number: str) -> PopulationRecord:
     number = validate_id_number(id_number)
     record, _created = PopulationRecord.objects.get_or_create(
@@ -192,13 +274,43 @@ class CodeSent:
     phone_masked: str
 
 
+class TooManyRequests(Exception):
+    """限流: too many SMS codes asked for one phone or from one address; `message` says when to retry."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+class LoginLockedOut(Exception):
+    """登录锁定: too many failed log-ins (passwords and SMS codes together) for this account or address."""
+
+
+# A code a minute and 5 an hour per phone; 20 an hour per address (a hall's shared Wi-Fi stays usable).
+SMS_PER_PHONE = (Limit(count=1, window=60), Limit(count=5, window=3600))
+SMS_PER_ADDRESS = (Limit(count=20, window=3600),)
+
+
 @transaction.atomic
-def send_login_code(*, phone: str) -> CodeSent:
-    """短信验证码登录: send a 6-digit code valid for 5 minutes. Unknown numbers get the same answer."""
+def send_login_code(*, phone: str, address: str = "") -> CodeSent:
+    """短信验证码登录: send a 6-digit code valid for 5 minutes. Unknown numbers get the same answer.
+
+    Limited per phone and per client address (`address`), known and unknown numbers alike;
+    over a limit it raises `TooManyRequests` and sends nothing.
+    """
     phone = validate_mobile(phone)
     index = crypto.blind_index(phone)
-    from tongban.core.masking import mask_mobile
-
+    wait = max(
+        ratelimit.hit("sms-phone", index, SMS_PER_PHONE),
+        ratelimit.hit("sms-address", address, SMS_PER_ADDRESS) if address else 0,
+    )
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        raise TooManyRequests(
+            _("获取验证码过于频繁，请 %(minutes)s 分钟后再试。如急需办理，请拨打热线。") % {"minutes": minutes},
+            retry_after=wait,
+        )
     if User.objects.filter(phone_index=index, is_active=True).exists():
         code = f"{secrets.randbelow(1_000_000):06d}"
         LoginCode.objects.filter(phone_index=index, used=False).update(used=True)
@@ -217,26 +329,42 @@ def send_login_code(*, phone: str) -> CodeSent:
 MAX_CODE_ATTEMPTS = 5
 
 
+def _lockout_credentials(index: str) -> dict[str, str]:
+    """The name django-axes counts failures under: the account's user name, so wrong passwords and
+    wrong SMS codes add up; a number without an account is counted under its look-up hash."""
+    user = User.objects.filter(phone_index=index, is_active=True).only("username").first()
+    return {"username": user.username if user else f"sms:{index[:20]}"}
+
+
 @transaction.atomic
-def check_login_code(*, phone: str, code: str) -> User | None:
-    """Return the user when the code is right and fresh; each code allows 5 tries."""
+def check_login_code(*, phone: str, code: str, request: HttpRequest | None = None) -> User | None:
+    """Return the user when the code is right and fresh; each code allows 5 tries.
+
+    With `request`, every wrong or stale code counts as a failed log-in of the account (and of
+    the address) in django-axes, and a locked account raises `LoginLockedOut` before the code
+    is looked at.
+    """
     try:
         phone = validate_mobile(phone)
     except ValidationError:
         return None
     index = crypto.blind_index(phone)
+    credentials = _lockout_credentials(index) if request is not None else {}
+    if request is not None and not AxesProxyHandler.is_allowed(request, credentials):
+        raise LoginLockedOut
     login_code = (
         LoginCode.objects.select_for_update()
         .filter(phone_index=index, used=False, expires_at__gt=timezone.now())
         .order_by("-created_at")
         .first()
     )
-    if login_code is None:
-        return None
-    if not hmac.compare_digest(login_code.code_hash, _hash_code(index, code.strip())):
-        login_code.attempts += 1
-        login_code.used = login_code.attempts >= MAX_CODE_ATTEMPTS
-        login_code.save(update_fields=["attempts", "used"])
+    if login_code is None or not hmac.compare_digest(login_code.code_hash, _hash_code(index, code.strip())):
+        if login_code is not None:
+            login_code.attempts += 1
+            login_code.used = login_code.attempts >= MAX_CODE_ATTEMPTS
+            login_code.save(update_fields=["attempts", "used"])
+        if request is not None:
+            AxesProxyHandler.user_login_failed(sender=check_login_code, credentials=credentials, request=request)
         return None
     login_code.used = True
     login_code.save(update_fields=["used"])

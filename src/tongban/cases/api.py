@@ -11,8 +11,6 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -22,7 +20,7 @@ from ninja.files import UploadedFile
 from tongban.accounts.models import UserKind
 from tongban.api.errors import ApiError
 from tongban.api.schemas import ErrorOut
-from tongban.cases import selectors, services
+from tongban.cases import selectors, services, throttle
 from tongban.cases.errors import Conflict
 from tongban.cases.models import Case, CaseTask, Draft
 from tongban.catalog.models import Bundle, ServiceItem
@@ -163,6 +161,16 @@ class TodoOut(Schema):
     tasks: list[TaskOut]
 
 
+class OversightCaseOut(CaseOut):
+    department_code: str
+    clock_state: str
+
+
+class OversightOut(Schema):
+    counts: dict[str, int]
+    cases: list[OversightCaseOut]
+
+
 class StaffCaseOut(CaseDetailOut):
     applicant: str
     tasks: list[TaskOut]
@@ -182,6 +190,7 @@ class ActionIn(Schema):
     department_code: str = ""
     reason: str = ""
     kind: str = ""
+    days: int | None = None
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -293,22 +302,6 @@ def _task_out(task: CaseTask) -> TaskOut:
         clock_state=task.case.clock_state,
         claimed_by=task.claimed_by.name if task.claimed_by else None,
     )
-
-
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
-def _limited(key: str, limit: int, window: int) -> bool:
-    """Count one try; True when over the limit (Django cache: Redis in production)."""
-    if cache.add(key, 1, timeout=window):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        return False
-    return count > limit
 
 
 # --- drafts and materials ---------------------------------------------------------------------
@@ -423,13 +416,13 @@ def supplement(request: HttpRequest, number: str, payload: SupplementIn) -> dict
 def progress(request: HttpRequest, number: str, code: str) -> Any:
     """办件进度 without logging in: number + query code. Rate limited per address and per number;
     an unknown number and a wrong code get the same answer."""
-    conf = settings.TONGBAN
-    window = int(conf.get("PROGRESS_WINDOW_SECONDS", 600))
-    number = number.strip()[:140]
-    if _limited(
-        f"cases:progress:addr:{_client_address(request)}", int(conf.get("PROGRESS_TRIES_PER_ADDRESS", 60)), window
-    ) or _limited(f"cases:progress:num:{number}", int(conf.get("PROGRESS_TRIES_PER_NUMBER", 10)), window):
-        raise ApiError(429, "too_many_requests", _("查询过于频繁，请 10 分钟后再试。"))
+    number = number.strip()[: throttle.MAX_NUMBER_CHARS]
+    if throttle.progress_limited(address=throttle.client_address(request.META), number=number):
+        raise ApiError(
+            429,
+            "too_many_requests",
+            _("查询过于频繁，请 %(minutes)s 分钟后再试。") % {"minutes": max(1, throttle.window_seconds() // 60)},
+        )
     view = selectors.progress(number=number, query_code=code[:40])
     if view is None:
         raise ApiError(404, "not_found", _("办件编号或查询码不正确。"))
@@ -452,6 +445,21 @@ def todo(request: HttpRequest, status: str | None = None, limit: int = 100, offs
     """待办: the clerk's open tasks, soonest due first, with yellow/red counts."""
     tasks, counts = selectors.todo_for(clerk=_staff(request), status=status)
     return TodoOut(counts=counts, tasks=[_task_out(t) for t in tasks[offset : offset + min(max(limit, 1), 500)]])
+
+
+@router.get("/staff/oversight", response={200: OversightOut, **ERRORS})
+def oversight(request: HttpRequest, state: str | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """电子监察: yellow (预警) and red (超期) open cases in the supervisor's regions (a head: their
+    department's), soonest due first, with counts; `state` = yellow or red narrows the list."""
+    user = _staff(request)
+    if not selectors.oversees_any(user):
+        raise ApiError(403, "permission_denied", _("仅限电子监察员、管理员和部门负责人。"))
+    cases, counts = selectors.oversight_for(user=user, state=state)
+    page = cases[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 500)]
+    return {
+        "counts": counts,
+        "cases": [{**_case_out(c), "department_code": c.department.code, "clock_state": c.clock_state} for c in page],
+    }
 
 
 @router.get("/staff/cases/{number}", response={200: StaffCaseOut, **ERRORS})
@@ -480,6 +488,7 @@ ACTIONS = (
     "transfer",
     "start_special_procedure",
     "end_special_procedure",
+    "withdraw_on_request",
 )
 
 
@@ -496,8 +505,9 @@ def _task_for(case: Case, payload: ActionIn, user: Any) -> CaseTask:
 @router.post("/{number}/actions/{action}", response={200: StaffCaseOut, 400: ErrorOut, **ERRORS})
 def act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> dict[str, Any]:
     """办理动作 (claim, release, accept, refuse_at_intake, request_supplement, review, decide, transfer,
-    start_special_procedure, end_special_procedure) with `expected_version` (of the task for claim,
-    of the case otherwise); a stale version answers 409."""
+    start_special_procedure, end_special_procedure, withdraw_on_request — 应申请人要求撤回, `reason`
+    required) with `expected_version` (of the task for claim and release, of the case otherwise);
+    a stale version answers 409."""
     user = _staff(request)
     if action not in ACTIONS:
         raise ApiError(400, "unknown_action", _("未知的办理动作。"))
@@ -515,7 +525,7 @@ def _dispatch(action: str, case: Case, p: ActionIn, user: Any) -> None:
     if action == "claim":
         services.claim_task(task=_task_for(case, p, user), clerk=user, expected_version=v)
     elif action == "release":
-        services.release_task(task=_task_for(case, p, user), clerk=user)
+        services.release_task(task=_task_for(case, p, user), clerk=user, expected_version=v)
     elif action == "accept":
         services.accept_case(case=case, clerk=user, expected_version=v)
     elif action == "refuse_at_intake":
@@ -536,7 +546,11 @@ def _dispatch(action: str, case: Case, p: ActionIn, user: Any) -> None:
             raise ApiError(422, "unknown_department", _("没有找到要移交的部门。"))
         services.transfer_case(case=case, clerk=user, department=department, reason=p.reason, expected_version=v)
     elif action == "start_special_procedure":
-        services.start_special_procedure(case=case, clerk=user, kind=p.kind, reason=p.reason, expected_version=v)
+        services.start_special_procedure(
+            case=case, clerk=user, kind=p.kind, reason=p.reason, expected_version=v, days=p.days
+        )
+    elif action == "withdraw_on_request":
+        services.withdraw_on_request(case=case, clerk=user, reason=p.reason, expected_version=v)
     else:
         services.end_special_procedure(case=case, clerk=user, expected_version=v)
 

@@ -34,6 +34,7 @@ from tongban.cases.forms import (
     TransferForm,
     VersionedForm,
     WindowIntakeForm,
+    WithdrawOnRequestForm,
 )
 from tongban.cases.models import Case, CaseTask, TaskStatus
 from tongban.catalog.models import ItemStatus, ServiceItem
@@ -120,6 +121,7 @@ def todo(request: HttpRequest) -> HttpResponse:
             "status": status or "",
             "order": order,
             "status_choices": [("", _("全部")), (TaskStatus.OPEN, _("待认领")), (TaskStatus.CLAIMED, _("办理中"))],
+            "can_oversee": selectors.oversees_any(user),
         },
     )
 
@@ -129,6 +131,50 @@ def todo_counts(request: HttpRequest) -> HttpResponse:
     """The yellow and red counts for the console home (loaded by htmx into `_todo_summary.html`)."""
     _tasks, counts = selectors.todo_for(clerk=_user(request))
     return render(request, "cases/console/_todo_counts.html", {"counts": counts})
+
+
+@dataclass
+class OversightRow:
+    case: Case
+    state: str
+    state_words: str
+    icon: str
+    days_left: str
+
+
+@staff_required
+def oversight(request: HttpRequest) -> HttpResponse:
+    """电子监察: the yellow and red cases of the supervisor's regions (a head: their department's)."""
+    user = _user(request)
+    if not selectors.oversees_any(user):
+        raise PermissionDenied
+    state = request.GET.get("state") or ""
+    if state not in ("", "yellow", "red"):
+        state = ""
+    order = request.GET.get("order") or "due_on"
+    cases, counts = selectors.oversight_for(user=user, state=state or None, order=order)
+    today = timezone.localdate()
+    rows = [
+        OversightRow(
+            case=case,
+            state=case.clock_state,
+            state_words=_(STATE_WORDS.get(case.clock_state, "正常")),
+            icon=STATE_ICONS.get(case.clock_state, ""),
+            days_left=days_left_words(case.due_on, today),
+        )
+        for case in cases[:200]
+    ]
+    return render(
+        request,
+        "cases/console/oversight.html",
+        {
+            "rows": rows,
+            "counts": counts,
+            "state": state,
+            "order": order,
+            "state_choices": [("", _("全部")), ("yellow", _("即将超期")), ("red", _("已超期"))],
+        },
+    )
 
 
 # --- the case page ---------------------------------------------------------------------------------
@@ -167,7 +213,13 @@ def _action_forms(case: Case, allowed: set[str], data: Any = None, which: str = 
     if "transfer" in allowed:
         forms["transfer"] = TransferForm(bound("transfer"), initial=version, prefix="transfer")
     if "start_special_procedure" in allowed:
-        forms["start_special_procedure"] = SpecialProcedureForm(bound("start_special_procedure"), prefix="special")
+        forms["start_special_procedure"] = SpecialProcedureForm(
+            bound("start_special_procedure"), initial=version, prefix="special"
+        )
+    if "withdraw_on_request" in allowed:
+        forms["withdraw_on_request"] = WithdrawOnRequestForm(
+            bound("withdraw_on_request"), initial=version, prefix="withdraw"
+        )
     if {"accept", "end_special_procedure"} & allowed:
         forms["plain"] = VersionedForm(initial=version, prefix="plain")
     return forms
@@ -296,7 +348,7 @@ def _run(request: HttpRequest, user: User, case: Case, action: str, form: Any) -
         services.claim_task(task=task, clerk=user, expected_version=int(request.POST.get("expected_version", "-1")))
         return _("已认领办件 %(number)s。") % {"number": case.number}
     if action == "release":
-        services.release_task(task=_task(case, request), clerk=user)
+        services.release_task(task=_task(case, request), clerk=user, expected_version=_version(request, "task"))
         return _("已退回待认领：%(number)s。") % {"number": case.number}
     if action == "accept":
         services.accept_case(case=case, clerk=user, expected_version=_version(request, "plain"))
@@ -343,11 +395,23 @@ def _run(request: HttpRequest, user: User, case: Case, action: str, form: Any) -
         )
         return _("已转交 %(name)s。") % {"name": data["department"].name}
     if action == "start_special_procedure":
-        services.start_special_procedure(case=case, clerk=user, kind=data["kind"], reason=data["reason"])
+        services.start_special_procedure(
+            case=case,
+            clerk=user,
+            kind=data["kind"],
+            reason=data["reason"],
+            expected_version=data["expected_version"],
+            days=data.get("days"),
+        )
         return _("特别程序已开始，办理时限暂停。")
     if action == "end_special_procedure":
-        services.end_special_procedure(case=case, clerk=user)
+        services.end_special_procedure(case=case, clerk=user, expected_version=_version(request, "plain"))
         return _("特别程序已结束，办理时限继续计算。")
+    if action == "withdraw_on_request":
+        services.withdraw_on_request(
+            case=case, clerk=user, reason=data["reason"], expected_version=data["expected_version"]
+        )
+        return _("已按申请人的要求撤回办件 %(number)s，申请人会收到通知。") % {"number": case.number}
     raise Http404
 
 

@@ -161,7 +161,7 @@ class TransferForm(VersionedForm):
         field.queryset = Department.objects.order_by("code")
 
 
-class SpecialProcedureForm(forms.Form):
+class SpecialProcedureForm(VersionedForm):
     kind = forms.ChoiceField(
         label=_("特别程序（必填）"),
         choices=[("", _("请选择"))] + [(k.value, k.label) for k in PauseKind if k != PauseKind.SUPPLEMENT],
@@ -172,6 +172,25 @@ class SpecialProcedureForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请写明原因。")},
+    )
+    days = forms.IntegerField(
+        label=_("延期天数（工作日）"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_("仅延期时填写；不填则按上限延期（一般 10 个工作日，联合办理 15 个）"),
+    )
+
+
+class WithdrawOnRequestForm(VersionedForm):
+    """代为撤回: the applicant asked a clerk to withdraw (at the window, by phone, in writing)."""
+
+    reason = forms.CharField(
+        label=_("申请人提出撤回的方式和理由（必填）"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("例如：申请人于窗口书面申请撤回，已核验身份"),
+        error_messages={"required": _("请写明申请人提出撤回的方式和理由。")},
     )
 
 

@@ -84,28 +84,13 @@ class PreviousCaseSource(MaterialSource):
 
     def find_many(self, *, materials: list[Material], applicant: Any) -> dict[int, Found]:
         """One query for the whole material list (partial index on result files), one more for the hits."""
-        from tongban.cases.models import CaseStatus, MaterialFile, MaterialOrigin
+        from tongban.cases.models import MaterialFile
 
         if not materials:
             return {}
-        names = {m.name for m in materials}
-        types = {m.certificate_type for m in materials if m.certificate_type}
-        match = Q(material_name__in=names)
-        if types:
-            match |= Q(certificate_type__in=types)
-        # Cheap first pass (three columns, no join to the wide case row): which result files match;
-        # only the winners are then loaded with their case.
-        rows = list(
-            MaterialFile.objects.filter(
-                match,
-                source=MaterialOrigin.RESULT,
-                owner=applicant,
-                case__status__in=(CaseStatus.APPROVED, CaseStatus.CONCLUDED),
-                case__decision="approved",
-            )
-            .order_by("-pk")
-            .values_list("pk", "material_name", "certificate_type")
-        )
+        names = sorted({m.name for m in materials})
+        types = sorted({m.certificate_type for m in materials if m.certificate_type})
+        rows = _result_files_of(applicant.pk, names, types)
         if not rows:
             return {}
         winners: dict[int, int] = {}
@@ -123,6 +108,34 @@ class PreviousCaseSource(MaterialSource):
             if file is not None and file.case is not None:
                 found[material_pk] = self._found(file)
         return found
+
+
+def _result_files_of(owner_id: int, names: list[str], types: list[str]) -> list[tuple[int, str, str]]:
+    """(pk, material name, certificate type) of the owner's result files from approved cases, newest first.
+
+    One plain query (it runs on every submission, and most people have no result files yet, so the
+    ORM's compile step would cost more than the query): the partial index `materialfile_owner_result`
+    narrows it to the owner's result files.
+    """
+    from django.db import connection
+
+    from tongban.cases.models import Case, CaseStatus, MaterialFile, MaterialOrigin
+
+    quote = connection.ops.quote_name
+    files, cases = quote(MaterialFile._meta.db_table), quote(Case._meta.db_table)
+    match = f"f.material_name IN ({', '.join(['%s'] * len(names))})"
+    if types:
+        match = f"({match} OR f.certificate_type IN ({', '.join(['%s'] * len(types))}))"
+    sql = (
+        f"SELECT f.id, f.material_name, f.certificate_type FROM {files} f JOIN {cases} c ON c.id = f.case_id "  # noqa: S608
+        f"WHERE f.source = %s AND f.owner_id = %s AND {match} AND c.status IN (%s, %s) AND c.decision = %s "
+        "ORDER BY f.id DESC"
+    )
+    params: list[str | int] = [MaterialOrigin.RESULT.value, owner_id, *names, *types]
+    params += [CaseStatus.APPROVED.value, CaseStatus.CONCLUDED.value, "approved"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(pk), str(name), str(kind or "")) for pk, name, kind in cursor.fetchall()]
 
 
 def find_materials(*, materials: list[Material], applicant: Any) -> dict[int, Found]:

@@ -70,32 +70,55 @@ class Case(models.Model):
     item = models.ForeignKey(
         "catalog.ServiceItem", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
-    bundle = models.ForeignKey("catalog.Bundle", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    bundle_case = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    # Foreign keys that most rows leave empty are indexed only where set (partial indexes in Meta),
+    # and those led by a composite index need none of their own: every index is written on every
+    # submission (see docs/performance.md, P3).
+    bundle = models.ForeignKey(
+        "catalog.Bundle", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    bundle_case = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", db_index=False
+    )
     waits_for = models.ForeignKey(
         "self",
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="followers",
         help_text="the bundle sibling whose result this case needs before it starts",
     )
     position = models.PositiveSmallIntegerField(default=0)
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     acting_for = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="company_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="company_cases",
+        db_index=False,
     )
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="filed_cases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="filed_cases",
+        db_index=False,
     )
     channel = models.CharField(max_length=10, choices=CaseChannel.choices, default=CaseChannel.WEB)
     status = models.CharField(max_length=24, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
-    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="cases")
+    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="cases", db_index=False)
     answers = models.JSONField(default=dict, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
     intake_deadline = models.DateField(null=True, blank=True, help_text="tell all missing items by this day")
     accepted_at = models.DateTimeField(null=True, blank=True)
     limit_days = models.PositiveIntegerField(default=0, help_text="承诺办结时限, working days")
+    extended_days = models.PositiveSmallIntegerField(
+        default=0, help_text="延期: working days added to limit_days by approved extensions (行政许可法 Art. 42)"
+    )
     due_on = models.DateField(null=True, blank=True, db_index=True)
     warn_on = models.DateField(null=True, blank=True, help_text="the day the case turns yellow")
     clock_state = models.CharField(max_length=6, choices=ClockState.choices, default=ClockState.GREEN)
@@ -139,6 +162,10 @@ class Case(models.Model):
             ),
             models.Index(
                 fields=["intake_deadline"], name="case_intake_pending", condition=models.Q(status="submitted")
+            ),
+            *(
+                models.Index(fields=[name], name=f"case_{name}_set", condition=models.Q(**{f"{name}__isnull": False}))
+                for name in ("bundle", "bundle_case", "waits_for", "acting_for", "filed_by")
             ),
         ]
 
@@ -223,13 +250,20 @@ class CaseTask(models.Model):
     bpmn_id = models.CharField(max_length=100)
     bpmn_task_id = models.CharField(max_length=64)
     role = models.CharField(max_length=30)
-    department = models.ForeignKey("orgs.Department", on_delete=models.PROTECT, related_name="case_tasks")
+    department = models.ForeignKey(
+        "orgs.Department", on_delete=models.PROTECT, related_name="case_tasks", db_index=False
+    )  # led by casetask_department_status
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="claimed_tasks"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_tasks",
+        db_index=False,
     )
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     outcome = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -238,7 +272,15 @@ class CaseTask(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["department", "status"], name="casetask_department_status")]
+        indexes = [
+            models.Index(fields=["department", "status"], name="casetask_department_status"),
+            *(
+                models.Index(
+                    fields=[name], name=f"casetask_{name}_set", condition=models.Q(**{f"{name}__isnull": False})
+                )
+                for name in ("claimed_by", "done_by")
+            ),
+        ]
 
     @property
     def waits_for_applicant(self) -> bool:
@@ -288,7 +330,9 @@ class MaterialFile(models.Model):
     """材料: a file the applicant gave, or a material the platform got elsewhere (免提交)."""
 
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="materials")
-    draft = models.ForeignKey(Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="materials")
+    draft = models.ForeignKey(
+        Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="materials", db_index=False
+    )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     material_name = models.CharField(max_length=300)
     original_name = models.CharField(max_length=120, blank=True)
@@ -297,7 +341,9 @@ class MaterialFile(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     file = models.FileField(upload_to="cases/", max_length=200, blank=True)
     source = models.CharField(max_length=12, choices=MaterialOrigin.choices, default=MaterialOrigin.UPLOAD)
-    source_case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source_case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     certificate_type = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -309,6 +355,12 @@ class MaterialFile(models.Model):
                 fields=["owner", "material_name"],
                 condition=models.Q(source="result"),
                 name="materialfile_owner_result",
+            ),
+            *(
+                models.Index(
+                    fields=[name], name=f"materialfile_{name}_set", condition=models.Q(**{f"{name}__isnull": False})
+                )
+                for name in ("draft", "source_case")
             ),
         ]
 

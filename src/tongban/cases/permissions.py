@@ -56,9 +56,21 @@ def _view(user: User, case: Case) -> bool:
     return is_applicant(user, case)
 
 
+@rule("cases.oversee")
+def _oversee(user: User, obj: Any) -> bool:
+    """电子监察: supervisors, administrators and department heads see the yellow and red cases."""
+    return bool(assignments(user, (StaffRole.SUPERVISOR, StaffRole.ADMINISTRATOR, *HEAD)))
+
+
 @rule("cases.withdraw")
 def _withdraw(user: User, case: Case) -> bool:
     return user.kind != UserKind.STAFF and is_applicant(user, case)
+
+
+@rule("cases.withdraw_on_request")
+def _withdraw_on_request(user: User, case: Case) -> bool:
+    """代为撤回: staff of the case's department, or the intake window, record the applicant's request."""
+    return acts_in_department(user, case.department, (*INTAKE, *HANDLING, *HEAD)) or intake_for(user, case)
 
 
 @rule("cases.supplement")
@@ -73,7 +85,13 @@ def _file_at_window(user: User, obj: Any) -> bool:
 
 @rule("cases.claim")
 def _claim(user: User, case: Case) -> bool:
-    return acts_in_department(user, case.department, (*HANDLING, *HEAD, *INTAKE)) or intake_for(user, case)
+    """Staff of the case's department, the intake window, or (并联审批) of a department with an open task."""
+    roles = (*HANDLING, *HEAD, *INTAKE)
+    return (
+        acts_in_department(user, case.department, roles)
+        or intake_for(user, case)
+        or any(acts_in_department(user, d, roles) for d in _task_departments(case) if d.pk != case.department_id)
+    )
 
 
 @rule("cases.accept")

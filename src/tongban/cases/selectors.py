@@ -28,7 +28,7 @@ from tongban.cases.models import (
     TaskStatus,
 )
 from tongban.cases.schema import form_schema_for, merged_form_for
-from tongban.catalog.models import Bundle, ServiceItem
+from tongban.catalog.models import Bundle, Material, ServiceItem
 from tongban.core import audit, crypto
 from tongban.core.masking import mask_bank_card, mask_id_number, mask_mobile, mask_name
 
@@ -43,6 +43,7 @@ __all__ = [
     "merged_form_for",
     "merged_materials_for",
     "open_supplement",
+    "oversight_for",
     "progress",
     "query_code_for",
     "todo_for",
@@ -76,6 +77,42 @@ def todo_for(
         red=Count("pk", filter=Q(case__clock_state=ClockState.RED)),
     )
     return tasks.order_by(*ordering), {k: int(v or 0) for k, v in counts.items()}
+
+
+def oversight_for(
+    *, user: Any, state: str | None = None, order: str = "due_on"
+) -> tuple[QuerySet[Case], dict[str, int]]:
+    """电子监察: the open cases turned yellow (预警) or red (超期) that `user` oversees, with counts.
+
+    Supervisors and administrators see the cases of every department in their region scope; a
+    department head sees their department's. Anyone else sees none. `state` narrows to
+    "yellow" or "red"; bundle parents count like any case.
+    """
+    condition = Q(pk__in=[])
+    for a in assignments(user):
+        if a.role in (StaffRole.SUPERVISOR, StaffRole.ADMINISTRATOR):
+            condition |= Q(department__region=a.scope) | Q(department__region__path__startswith=a.scope.path + "/")
+        elif a.role == StaffRole.DEPARTMENT_HEAD and a.department.region.is_within(a.scope):
+            condition |= Q(department_id=a.department_id)
+    cases = Case.objects.filter(condition, status__in=OPEN_STATUSES).exclude(clock_state=ClockState.GREEN)
+    counts = cases.aggregate(
+        total=Count("pk"),
+        yellow=Count("pk", filter=Q(clock_state=ClockState.YELLOW)),
+        red=Count("pk", filter=Q(clock_state=ClockState.RED)),
+    )
+    if state in (ClockState.YELLOW, ClockState.RED):
+        cases = cases.filter(clock_state=state)
+    ordering = {"due_on": ("due_on", "pk"), "department": ("department__name", "due_on", "pk")}.get(
+        order, ("due_on", "pk")
+    )
+    cases = cases.select_related("item", "bundle", "applicant", "department").prefetch_related("clock_pauses")
+    cases = cases.order_by(*ordering)
+    return cases, {k: int(v or 0) for k, v in counts.items()}
+
+
+def oversees_any(user: Any) -> bool:
+    """Whether the oversight list (电子监察) is for this member of staff."""
+    return can(user, "cases.oversee")
 
 
 def get_case_for(*, user: Any, number: str, purpose: str = "办件办理") -> Case:
@@ -189,21 +226,38 @@ def allowed_actions(*, case: Case, user: Any) -> set[str]:
     if any(t.claimed_by_id == user.pk for t in open_tasks):
         actions.add("release")
     if "accept" in bpmn_ids and can(user, "cases.accept", case):
-        actions |= {"accept", "refuse_at_intake", "request_supplement"}
+        actions |= {"accept", "refuse_at_intake"}
+        if _offers(case, open_tasks, "accept", "supplement"):
+            actions.add("request_supplement")
     if bpmn_ids & {"review", "department_review"} and can(user, "cases.review", case):
         actions.add("review")
-        if "review" in bpmn_ids:
+        if "review" in bpmn_ids and _offers(case, open_tasks, "review", "supplement"):
             actions.add("request_supplement")
     if bpmn_ids & {"decide", "manual_review"} and can(user, "cases.decide", case):
         actions.add("decide")
     if can(user, "cases.transfer", case):
         actions.add("transfer")
+    if case.status in OPEN_STATUSES and can(user, "cases.withdraw_on_request", case):
+        actions.add("withdraw_on_request")
     if can(user, "cases.special_procedure", case):
         if case.status == CaseStatus.SPECIAL_PROCEDURE:
             actions.add("end_special_procedure")
         elif case.status in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW):
             actions.add("start_special_procedure")
     return actions
+
+
+def _offers(case: Case, tasks: list[CaseTask], bpmn_id: str, outcome: str) -> bool:
+    """Whether the process lets the open `bpmn_id` task end with `outcome` (e.g. 补正 at intake)."""
+    from tongban.cases import flow
+
+    task = next((t for t in tasks if t.bpmn_id == bpmn_id), None)
+    if task is None or outcome not in flow.outcomes_of(task, case):
+        return False
+    # 一次性告知: a step that asked for a supplement once does not ask again
+    return not (
+        outcome == "supplement" and any(t.bpmn_id == bpmn_id and t.outcome == outcome for t in case.tasks.all())
+    )
 
 
 @dataclass(frozen=True)
@@ -223,9 +277,31 @@ class MaterialNeed:
         return self.required and not self.held_by_government and self.reusable_file is None and not self.produced_by
 
 
+_MATERIAL_LISTS: dict[tuple[int, str], list[Material]] = {}
+_MATERIAL_LISTS_MAX = 10_000
+
+
+def material_list_of(item: ServiceItem) -> list[Material]:
+    """The item's material list (申请材料), cached per process by the item's content hash.
+
+    The hash covers the whole catalogue record, materials included, and changes with every import or
+    edit that changes them, so a cached list is never stale. Items without a hash are not cached.
+    """
+    if not item.content_hash:
+        return list(item.materials.all())
+    key = (item.pk, item.content_hash)
+    found = _MATERIAL_LISTS.get(key)
+    if found is None:
+        found = list(item.materials.all())
+        if len(_MATERIAL_LISTS) >= _MATERIAL_LISTS_MAX:
+            _MATERIAL_LISTS.clear()
+        _MATERIAL_LISTS[key] = found
+    return found
+
+
 def materials_needed(*, item: ServiceItem, applicant: Any) -> list[MaterialNeed]:
     needs = []
-    materials = list(item.materials.all())
+    materials = material_list_of(item)
     found_all = find_materials(materials=materials, applicant=applicant) if applicant is not None else {}
     for material in materials:
         found = found_all.get(material.pk)

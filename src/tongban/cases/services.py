@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -275,6 +275,25 @@ def _existing(scope: str, owner_id: int, key: str) -> Case | None:
     return case
 
 
+def _submitted_with_key(applicant_id: int, key: str) -> Case | None:
+    """The case this applicant already submitted with this idempotency key, if any.
+
+    The case row is its own idempotency record: (applicant, idempotency_key) is unique, so a retry
+    finds it and a concurrent twin fails on insert. One plain query for the usual miss; the case
+    is loaded only on a hit.
+    """
+    table = connection.ops.quote_name(Case._meta.db_table)
+    sql = f"SELECT id FROM {table} WHERE applicant_id = %s AND idempotency_key = %s LIMIT 1"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [applicant_id, key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    case = Case.objects.select_related("item", "department").get(pk=row[0])
+    case.query_code_plain = crypto.decrypt(case.query_code_encrypted) if case.query_code_encrypted else ""  # type: ignore[attr-defined]
+    return case
+
+
 def _store_files(checked: list[tuple[str, upload_checks.CheckedFile]]) -> list[str]:
     """Write checked files to storage before the transaction opens (no lock is held while writing).
 
@@ -460,7 +479,7 @@ def submit_application(
     `case.query_code_plain` holds the query code (查询码) to show once.
     """
     key = _clean_key(idempotency_key)
-    existing = _existing("cases.submit", applicant.pk, key)
+    existing = _submitted_with_key(applicant.pk, key)
     if existing is not None:
         return existing
     _check_item_open(item, channel)
@@ -502,11 +521,10 @@ def submit_application(
                 body=_("%(item)s，办件编号 %(number)s，查询码 %(code)s。")
                 % {"item": item.name, "number": case.number, "code": query_code},
             )
-            # a concurrent twin with the same key makes this raise IntegrityError: all rolls back
-            idempotency.remember(scope="cases.submit", owner_id=applicant.pk, key=key, result_id=str(case.pk))
     except IntegrityError:
+        # a concurrent twin with the same key took the (applicant, idempotency_key) row: all rolled back
         _delete_files(paths)
-        twin = _existing("cases.submit", applicant.pk, key)
+        twin = _submitted_with_key(applicant.pk, key)
         if twin is None:
             raise
         return twin
@@ -774,17 +792,22 @@ def claim_task(*, task: CaseTask, clerk: Any, expected_version: int) -> CaseTask
 
 
 @transaction.atomic
-def release_task(*, task: CaseTask, clerk: Any) -> CaseTask:
-    """退回待办: the claiming clerk (or the department head) puts the task back in the queue."""
+def release_task(*, task: CaseTask, clerk: Any, expected_version: int) -> CaseTask:
+    """退回待办: the claiming clerk (or the department head) puts the task back in the queue.
+
+    `expected_version` is the task's: of a release and another action on the task at once, one wins.
+    """
     case = Case.objects.select_related("department__region", "applicant").get(pk=task.case_id)
     ensure_can(clerk, "cases.claim", case)
+    if task.version != expected_version or task.status != TaskStatus.CLAIMED:
+        raise Conflict(_("该任务已被他人处理或已更新（不再是办理中状态），请刷新后重试。"))
     if task.claimed_by_id != clerk.pk and not acts_in_department(clerk, task.department, ("department_head",)):
         raise PermissionDenied(_("只有认领人或部门负责人可以退回该任务。"))
-    rows = CaseTask.objects.filter(pk=task.pk, status=TaskStatus.CLAIMED).update(
+    rows = CaseTask.objects.filter(pk=task.pk, status=TaskStatus.CLAIMED, version=expected_version).update(
         status=TaskStatus.OPEN, claimed_by=None, version=F("version") + 1
     )
     if not rows:
-        raise Conflict(_("该任务当前不是办理中状态。"))
+        raise Conflict(_("该任务已被他人处理或已更新（不再是办理中状态），请刷新后重试。"))
     task.refresh_from_db()
     _event(case, actor=clerk, action="release", label=_("退回待办：%(task)s") % {"task": task.name}, public=False)
     _audit(case, actor=clerk, action="release", task=task.name)
@@ -857,6 +880,7 @@ def request_supplement(
     case = _lock(case, expected_version)
     ensure_can(clerk, "cases.request_supplement", case)
     today = timezone.localdate()
+    _ensure_first_supplement(case)
     if case.status == CaseStatus.SUBMITTED:
         if case.intake_deadline is not None and today > case.intake_deadline:
             raise ValidationError(
@@ -868,6 +892,11 @@ def request_supplement(
         task = _open_task(case, clerk, ["review"])
     else:
         raise Conflict(_("该办件当前不能要求补正。"))
+    if "supplement" not in flow.outcomes_of(task, case):
+        raise ValidationError(
+            _("该事项的办理流程在“%(task)s”环节不设补正，请受理后审查，或作出不予受理决定。") % {"task": task.name},
+            code="supplement_not_in_process",
+        )
     step = flow.complete(case, task, outcome="supplement", reasons=[c["reason"] for c in cleaned])
     _finish_task(task, clerk, "supplement")
     flow.sync_tasks(case, step.state)
@@ -886,6 +915,17 @@ def request_supplement(
         comment=_("请补正：%(list)s") % {"list": listing},
     )
     return supplement
+
+
+def _ensure_first_supplement(case: Case) -> None:
+    """一次性告知: everything missing is told at once — one supplement request at intake, one in review."""
+    at_intake = case.status == CaseStatus.SUBMITTED
+    step, label = ("accept", _("受理")) if at_intake else ("review", _("审查"))
+    if case.tasks.filter(bpmn_id=step, outcome="supplement").exists():
+        raise ValidationError(
+            _("%(stage)s环节已一次性告知过补正，依法不能再次要求补正；请依据已补正的材料作出处理。") % {"stage": label},
+            code="supplement_once",
+        )
 
 
 @transaction.atomic
@@ -1019,9 +1059,13 @@ def transfer_case(*, case: Case, clerk: Any, department: Department, reason: str
 
 @transaction.atomic
 def start_special_procedure(
-    *, case: Case, clerk: Any, kind: str, reason: str, expected_version: int | None = None
+    *, case: Case, clerk: Any, kind: str, reason: str, expected_version: int, days: int | None = None
 ) -> Case:
-    """特别程序 (听证、现场核查、检验检测、专家评审、延期): the clock stops, with the reason."""
+    """特别程序 (听证、现场核查、检验检测、专家评审): the clock stops, with the reason.
+
+    延期 (`kind="extension"`, 行政许可法 Art. 42) does not stop the clock: the head approves `days`
+    more working days (default: all that is left of the cap, see `extension_cap`).
+    """
     if kind not in PauseKindChoice.values or kind == PauseKindChoice.SUPPLEMENT:
         raise ValidationError(_("请选择特别程序的种类。"), code="pause_kind")
     if not reason.strip():
@@ -1030,6 +1074,9 @@ def start_special_procedure(
     ensure_can(clerk, "cases.special_procedure", case)
     if case.status not in RUNNING_STATUSES:
         raise Conflict(_("只有办理中的办件可以启动特别程序。"))
+    if kind == PauseKindChoice.EXTENSION:
+        _extend(case, clerk=clerk, reason=reason.strip(), days=days)
+        return case
     clock.open_pause(case, kind=kind, reason=reason.strip())
     case.status = CaseStatus.SPECIAL_PROCEDURE
     clock.refresh(case)
@@ -1045,8 +1092,51 @@ def start_special_procedure(
     return case
 
 
+def extension_cap(case: Case) -> int:
+    """延期上限: working days an approved extension may add in all (行政许可法 Art. 42).
+
+    Settings `TONGBAN["EXTENSION_DAYS"]` (default 10) and, for joint handling — 并联审批 and
+    一件事 — `TONGBAN["JOINT_EXTENSION_DAYS"]` (default 15).
+    """
+    joint = case.bundle_id is not None or (case.item is not None and case.item.process == flow.PARALLEL_PROCESS)
+    if joint:
+        return int(settings.TONGBAN.get("JOINT_EXTENSION_DAYS", 15))
+    return int(settings.TONGBAN.get("EXTENSION_DAYS", 10))
+
+
+def _extend(case: Case, *, clerk: Any, reason: str, days: int | None) -> None:
+    cap = extension_cap(case)
+    left = cap - case.extended_days
+    if left <= 0:
+        raise ValidationError(
+            _("该办件已延期 %(used)s 个工作日，达到延期上限（%(cap)s 个工作日），不能再延期。")
+            % {"used": case.extended_days, "cap": cap},
+            code="extension_cap",
+        )
+    days = left if days is None else days
+    if days < 1 or days > left:
+        raise ValidationError(
+            _("延期天数须为 1 至 %(left)s 个工作日（上限 %(cap)s 个工作日，已延期 %(used)s 个）。")
+            % {"left": left, "cap": cap, "used": case.extended_days},
+            code="extension_cap",
+        )
+    case.extended_days += days
+    case.limit_days += days
+    clock.refresh(case)
+    _save(case, "extended_days", "limit_days", "due_on", "warn_on", "clock_state")
+    _audit(case, actor=clerk, action="extend", days=days, extended_days=case.extended_days, reason=reason)
+    _status_changed(
+        case,
+        actor=clerk,
+        action="extend",
+        label=_("经负责人批准延期 %(days)s 个工作日，办结期限至 %(due)s") % {"days": days, "due": case.due_on},
+        comment=reason,
+    )
+
+
 @transaction.atomic
-def end_special_procedure(*, case: Case, clerk: Any, expected_version: int | None = None) -> Case:
+def end_special_procedure(*, case: Case, clerk: Any, expected_version: int) -> Case:
+    """特别程序结束: the clock runs again (of two heads ending it at once, one gets Conflict)."""
     case = _lock(case, expected_version)
     ensure_can(clerk, "cases.special_procedure", case)
     if case.status != CaseStatus.SPECIAL_PROCEDURE:
@@ -1073,7 +1163,25 @@ def withdraw_case(*, case: Case, applicant: Any, reason: str = "") -> Case:
     return case
 
 
-def _withdraw_one(case: Case, applicant: Any, reason: str, *, update_parent: bool = True) -> None:
+@transaction.atomic
+def withdraw_on_request(*, case: Case, clerk: Any, reason: str, expected_version: int) -> Case:
+    """代为撤回: a clerk records the withdrawal the applicant asked for (at the window, by phone or
+    in writing) before the decision; the reason — how and when the applicant asked — is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请写明申请人提出撤回的方式和理由。"), code="reason_required")
+    case = _lock(case, expected_version)
+    ensure_can(clerk, "cases.withdraw_on_request", case)
+    if case.status not in OPEN_STATUSES:
+        raise Conflict(_("办件已作出决定，不能撤回。"))
+    text = _("应申请人要求撤回：%(reason)s") % {"reason": reason}
+    for child in case.children.exclude(status__in=FINAL_STATUSES):
+        _withdraw_one(child, clerk, text, update_parent=False, action="withdraw_on_request")
+    _withdraw_one(case, clerk, text, action="withdraw_on_request")
+    return case
+
+
+def _withdraw_one(case: Case, actor: Any, reason: str, *, update_parent: bool = True, action: str = "withdraw") -> None:
     flow.cancel(case)
     now = timezone.now()
     case.status = CaseStatus.WITHDRAWN
@@ -1083,8 +1191,8 @@ def _withdraw_one(case: Case, applicant: Any, reason: str, *, update_parent: boo
     case.save()
     CaseTask.objects.filter(case=case).exclude(status=TaskStatus.DONE).update(status=TaskStatus.DONE, done_at=now)
     clock.close_pauses(case)
-    _audit(case, actor=applicant, action="withdraw", reason=reason)
-    _status_changed(case, actor=applicant, action="withdraw", label=_("已撤回"), comment=reason.strip())
+    _audit(case, actor=actor, action=action, reason=reason)
+    _status_changed(case, actor=actor, action="withdraw", label=_("已撤回"), comment=reason.strip())
     _stop_followers(case)
     if update_parent and case.bundle_case_id is not None:
         parent = (

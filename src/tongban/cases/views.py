@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,16 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User, UserKind
-from tongban.cases import selectors, services
+from tongban.cases import selectors, services, throttle
 from tongban.cases.errors import Conflict
 from tongban.cases.form_rendering import SchemaForm, display_answers
 from tongban.cases.forms import ProgressForm, WithdrawForm
 from tongban.cases.models import Case, Draft
 from tongban.catalog.models import Bundle, ItemStatus, ServiceItem
 
-#: 查询码 lookups allowed per client address in PROGRESS_WINDOW seconds (then 429).
-PROGRESS_LIMIT = 10
-PROGRESS_WINDOW = 600
 SESSION_CODES = "cases_query_codes"
 
 
@@ -360,8 +356,13 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """办件详情: timeline, materials, decision, and the progress of a bundle's items."""
+    """办件详情: timeline, materials, decision, and the progress of a bundle's items.
+
+    This is the applicant's page; staff handle cases in the console (its own page, its own audit).
+    """
     user = _user(request)
+    if user.kind == UserKind.STAFF:
+        return redirect("cases_console:case", number=number)
     case = selectors.get_case_for(user=user, number=number)
     return render(
         request,
@@ -480,28 +481,13 @@ def _message_of(exc: Exception) -> str:
 # --- progress (no log-in) ------------------------------------------------------------------------
 
 
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _over_limit(request: HttpRequest) -> bool:
-    key = f"cases:progress:{_client_address(request)}"
-    cache.add(key, 0, PROGRESS_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, PROGRESS_WINDOW)
-        count = 1
-    return count > PROGRESS_LIMIT
-
-
 def progress(request: HttpRequest) -> HttpResponse:
     """办件进度查询: number + query code; a wrong code and an unknown number get the same answer."""
     form = ProgressForm(request.POST or None)
     view = None
     not_found = False
     if request.method == "POST" and form.is_valid():
-        if _over_limit(request):
+        if throttle.progress_limited(address=throttle.client_address(request.META), number=form.cleaned_data["number"]):
             return render(request, "cases/progress.html", {"form": form, "limited": True}, status=429)
         view = selectors.progress(number=form.cleaned_data["number"], query_code=form.cleaned_data["query_code"])
         not_found = view is None

@@ -18,6 +18,7 @@ from tongban.catalog.permissions import administered_scopes
 from tongban.catalog.services import update_item
 from tongban.console.decorators import staff_required
 from tongban.orgs.models import Region
+from tongban.workflow.services import assign_process
 
 PAGE_SIZE = 50
 # service error keys that are not form fields of the same name
@@ -26,6 +27,7 @@ FIELD_FOR = {
     "fee.amount": "fee_amount",
     "fee.basis": "fee_basis",
     "fee.charged": "fee_charged",
+    "departments": "review_departments",
 }
 
 
@@ -56,7 +58,7 @@ def item_edit(request: HttpRequest, code: str) -> HttpResponse:
     ensure_can(request.user, "catalog.edit_item", item)
     stored = list(item.materials.all())
     if request.method == "POST":
-        form = ItemForm(request.POST)
+        form = ItemForm(request.POST, item=item)
         formset = MaterialFormSet(request.POST, prefix="materials")
         if form.is_valid() and formset.is_valid():
             try:
@@ -66,6 +68,8 @@ def item_edit(request: HttpRequest, code: str) -> HttpResponse:
                     changes=form.changes(item),
                     materials=material_records(formset, stored),
                 )
+                key, departments = form.process_choice()
+                assign_process(item=item, key=key, departments=departments, actor=request.user)
             except ValidationError as exc:
                 for field, problems in exc.message_dict.items():
                     target = FIELD_FOR.get(field, field)
@@ -78,6 +82,6 @@ def item_edit(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("已保存。"))
                 return redirect("catalog_console:item_edit", code=item.code)
     else:
-        form = ItemForm(initial=ItemForm.initial_for(item))
+        form = ItemForm(initial=ItemForm.initial_for(item), item=item)
         formset = MaterialFormSet(initial=material_initial(stored), prefix="materials")
     return render(request, "catalog/console/item_edit.html", {"item": item, "form": form, "formset": formset})

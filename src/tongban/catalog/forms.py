@@ -57,6 +57,48 @@ class ItemForm(forms.Form):
     complaint_phone = forms.CharField(label=_("监督投诉电话"), required=False, max_length=30)
     situation = forms.ChoiceField(label=_("情形"), choices=_BLANK + list(Situation.choices), required=False)
     status = forms.ChoiceField(label=_("状态"), choices=ItemStatus.choices)
+    process = forms.ChoiceField(
+        label=_("办理流程"),
+        required=False,
+        help_text=_("新申请按所选流程办理，已在办的办件不受影响；上传新流程请到“流程管理”"),
+    )
+    review_departments = forms.CharField(
+        label=_("并联审查部门"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("并联审批时填写，每行一个部门编码，至少两个"),
+    )
+
+    PROCESS_FIELDS = ("process", "review_departments")
+
+    def __init__(self, *args: Any, item: ServiceItem | None = None, **kwargs: Any) -> None:
+        from tongban.workflow.selectors import process_keys
+
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", str(_("单部门审批（默认）")))]
+        choices += [(key, f"{name or key}（{key}）") for key, name in process_keys()]
+        current = item.process if item is not None else ""
+        if current and current not in {key for key, _label in choices}:
+            choices.append((current, str(_("%(key)s（流程不存在，请重新选择）") % {"key": current})))
+        field = self.fields["process"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        """The process must exist; 并联审批 needs existing departments (checked by the workflow service)."""
+        from tongban.workflow.services import check_item_process
+
+        data = super().clean() or {}
+        key = data.get("process") or ""
+        codes = _lines(data.get("review_departments") or "")
+        for field, problems in check_item_process(key=key, departments=codes).items():
+            for problem in problems:
+                self.add_error("process" if field == "process" else "review_departments", problem)
+        return data
+
+    def process_choice(self) -> tuple[str, list[str]]:
+        """(process key, reviewing department codes) for `workflow.services.assign_process`."""
+        return self.cleaned_data.get("process") or "", _lines(self.cleaned_data.get("review_departments") or "")
 
     @classmethod
     def initial_for(cls, item: ServiceItem) -> dict[str, Any]:
@@ -83,11 +125,13 @@ class ItemForm(forms.Form):
             "complaint_phone": item.extra.get("complaint_phone", ""),
             "situation": item.situation,
             "status": item.status,
+            "process": item.process,
+            "review_departments": "\n".join(str(c) for c in (item.extra or {}).get("departments") or []),
         }
 
     def changes(self, item: ServiceItem) -> dict[str, Any]:
         """What to hand to `services.update_item`; the fee keeps keys this form does not show."""
-        data = dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.PROCESS_FIELDS}
         fee = {k: v for k, v in (item.fee or {}).items() if k not in ("charged", "amount", "basis", "online_payment")}
         fee["charged"] = data.pop("fee_charged")
         for key, name in (("amount", "fee_amount"), ("basis", "fee_basis")):

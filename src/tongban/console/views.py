@@ -46,7 +46,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("用户名或密码不正确。"))
         else:
             device = match_token(user, form.cleaned_data["otp"])
-            if device is None:
+            if device is None and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                form.add_error(
+                    "otp",
+                    _("此账号还没有绑定动态验证码。请系统管理员在服务器上运行 tongban enrol-totp %(username)s。")
+                    % {"username": user.username},
+                )
+            elif device is None:
                 form.add_error("otp", _("动态验证码不正确或已过期，请输入验证器中最新的 6 位数字。"))
             else:
                 auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -1,8 +1,11 @@
-"""Masking conventions for personal data (浙里办 style, see domain.md).
+"""Masking conventions for personal data (脱敏; 浙里办 style, see domain.md "Identity").
 
-- ID number, strong: keep the first 3 and last 4 characters → 110***********1234
-- ID number, for the person who must check it: positions 1, 5–12 and 18 are... (kept for the
-  holder's own pages only via `mask_id_number_for_holder`)
+- ID number, strong form (every page, API answer and log line that does not need more): the
+  first 3 and the last 4 characters, as the project brief shows it → 110***********1234.
+  (domain.md describes the strong form as "first and last character"; the brief's form, which
+  also keeps the region prefix and the last digits people recognise, is the one used.)
+- ID number, check form (核对, when the person must check the number is theirs): positions 1,
+  5–12 and 18 (1-based) are kept, the rest hidden → 1***05194912*****X.
 - name: `*` + the rest; mobile: first 3 + **** + last 4; bank card: first 6 + * + last 4.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 
 def mask_id_number(number: str | None) -> str:
+    """Strong form: keep the first 3 and last 4 characters (110***********1234)."""
     if not number:
         return ""
     if len(number) <= 7:
@@ -18,10 +22,13 @@ def mask_id_number(number: str | None) -> str:
 
 
 def mask_id_number_for_holder(number: str | None) -> str:
-    """The holder checks their own number: keep region and birth date, hide the sequence."""
+    """Check form (核对): keep positions 1, 5–12 and 18 of an 18-character number.
+
+    Other lengths (passports, permits) get the strong form.
+    """
     if not number or len(number) != 18:
         return mask_id_number(number)
-    return number[:14] + "***" + number[-1]
+    return number[0] + "***" + number[4:12] + "*****" + number[17]
 
 
 def mask_name(name: str | None) -> str:

@@ -16,8 +16,15 @@ class AuditEntry(models.Model):
 
     seq = models.BigIntegerField(unique=True, null=True, blank=True)
     at = models.DateTimeField(db_index=True)
+    # The ids of actor and data subject are part of `entry_hash`: deleting a user must not touch
+    # them (SET_NULL would make verify-audit report tampering), so no database constraint either.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(max_length=200, blank=True)
     department_code = models.CharField(max_length=32, blank=True)
@@ -29,7 +36,9 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # led by the index audit_data_subject_at
         related_name="data_uses",
         help_text="whose personal data this action used (shown on their 'who used my data' page)",
     )

@@ -9,7 +9,7 @@ from tongban.core.fields import EncryptedTextField
 
 
 class OutgoingEmail(models.Model):
-    """电子邮件通知: queued in the transaction that caused it, delivered by a task after commit."""
+    """电子邮件通知: queued in the transaction that caused it (the outbox), delivered after commit."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "待发送"
@@ -24,11 +24,16 @@ class OutgoingEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        indexes = [models.Index(fields=["id"], condition=models.Q(status="queued"), name="outgoingemail_queued")]
+
 
 class Message(models.Model):
     """站内消息: a message in a person's inbox ("我的消息")."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )  # led by message_recipient_created
     title = models.CharField(max_length=200)
     body = models.TextField()
     link = models.CharField(max_length=300, blank=True)
@@ -41,7 +46,7 @@ class Message(models.Model):
 
 
 class OutgoingSms(models.Model):
-    """短信: one text message, queued in the transaction that caused it, delivered by a task.
+    """短信: one text message, queued in the transaction that caused it (the outbox), delivered after commit.
 
     The number is encrypted here, so no task argument or log line ever carries it whole.
     """
@@ -61,3 +66,4 @@ class OutgoingSms(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["id"], condition=models.Q(status="queued"), name="outgoingsms_queued")]

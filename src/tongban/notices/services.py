@@ -1,4 +1,11 @@
-"""Sending notices: in-app messages at once, SMS queued and delivered after commit."""
+"""Sending notices: in-app messages at once; SMS and e-mail through a transactional outbox.
+
+An SMS or e-mail is a row (`OutgoingSms`, `OutgoingEmail`) written in the transaction that caused
+it, so it exists exactly when that change committed. With the database task backend (production
+and `make demo`) the rows are the queue: `tongban worker` delivers what is queued every interval
+(`deliver_outbox`, rows taken with SKIP LOCKED, so several workers share the work). With any
+other task backend (the immediate one in tests) a delivery task is enqueued after commit.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,21 @@ from tongban.core.masking import mask_mobile
 from tongban.notices.models import Message, OutgoingEmail, OutgoingSms
 from tongban.notices.sms import SmsNotSent, current_gateway
 
+OUTBOX_BATCH = 100
+
+
+def outbox_is_polled() -> bool:
+    """True when `tongban worker` polls the outbox tables (the database task backend)."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
+
+
+def _after_commit(task: Any, **kwargs: Any) -> None:
+    if not outbox_is_polled():
+        transaction.on_commit(lambda: task.enqueue(**kwargs))
+
 
 def post_message(*, recipient: Any, title: str, body: str, link: str = "") -> Message:
     """站内消息: put a message in the person's inbox (inside the caller's transaction)."""
@@ -24,7 +46,7 @@ def queue_sms(*, phone: str, text: str) -> OutgoingSms:
     from tongban.notices.tasks import deliver_sms
 
     sms = OutgoingSms.objects.create(phone=phone, phone_masked=mask_mobile(phone), text=text)
-    transaction.on_commit(lambda: deliver_sms.enqueue(sms_id=sms.pk))
+    _after_commit(deliver_sms, sms_id=sms.pk)
     return sms
 
 
@@ -33,16 +55,12 @@ def queue_email(*, to: str, subject: str, body: str) -> OutgoingEmail:
     from tongban.notices.tasks import deliver_email
 
     email = OutgoingEmail.objects.create(to=to, subject=subject[:200], body=body)
-    transaction.on_commit(lambda: deliver_email.enqueue(email_id=email.pk))
+    _after_commit(deliver_email, email_id=email.pk)
     return email
 
 
-@transaction.atomic
-def deliver_email(*, email_id: int) -> None:
+def _send_email(email: OutgoingEmail) -> None:
     """Send through Django's e-mail backend (TONGBAN_EMAIL_URL); a refusal leaves it `failed`."""
-    email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
-    if email.status == OutgoingEmail.Status.SENT:
-        return
     email.attempts += 1
     try:
         send_mail(email.subject, email.body, None, [email.to], fail_silently=False)
@@ -55,11 +73,8 @@ def deliver_email(*, email_id: int) -> None:
     email.save(update_fields=["status", "attempts", "sent_at"])
 
 
-@transaction.atomic
-def deliver_sms(*, sms_id: int) -> None:
-    sms = OutgoingSms.objects.select_for_update().get(pk=sms_id)
-    if sms.status == OutgoingSms.Status.SENT:
-        return
+def _send_sms(sms: OutgoingSms) -> None:
+    """Send through the configured SMS gateway; a refusal leaves it `failed`."""
     sms.attempts += 1
     try:
         current_gateway().send(phone=sms.phone, text=sms.text)
@@ -70,6 +85,41 @@ def deliver_sms(*, sms_id: int) -> None:
     sms.status = OutgoingSms.Status.SENT
     sms.sent_at = timezone.now()
     sms.save(update_fields=["status", "attempts", "sent_at"])
+
+
+@transaction.atomic
+def deliver_email(*, email_id: int) -> None:
+    email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
+    if email.status == OutgoingEmail.Status.QUEUED:
+        _send_email(email)
+
+
+@transaction.atomic
+def deliver_sms(*, sms_id: int) -> None:
+    sms = OutgoingSms.objects.select_for_update().get(pk=sms_id)
+    if sms.status == OutgoingSms.Status.QUEUED:
+        _send_sms(sms)
+
+
+def deliver_outbox(*, limit: int = OUTBOX_BATCH) -> int:
+    """发送待发通知: deliver up to `limit` queued SMS and as many e-mails; returns how many were tried.
+
+    Each kind in its own transaction; rows another worker holds are skipped, not waited for.
+    """
+    tried = 0
+    with transaction.atomic():
+        queued_sms = OutgoingSms.objects.select_for_update(skip_locked=True).filter(status=OutgoingSms.Status.QUEUED)
+        for sms in queued_sms.order_by("pk")[:limit]:
+            _send_sms(sms)
+            tried += 1
+    with transaction.atomic():
+        queued_email = OutgoingEmail.objects.select_for_update(skip_locked=True).filter(
+            status=OutgoingEmail.Status.QUEUED
+        )
+        for email in queued_email.order_by("pk")[:limit]:
+            _send_email(email)
+            tried += 1
+    return tried
 
 
 @transaction.atomic

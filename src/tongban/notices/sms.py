@@ -2,8 +2,8 @@
 
 Interface for a real gateway (a carrier's or a cloud SMS service): subclass `SmsGateway`,
 implement `send(phone=…, text=…)`, register it with `@gateways.register("name")` and select it
-with TONGBAN_SMS_GATEWAY. `send` is called by the `deliver_sms` task after the transaction that
-queued the message has committed; it raises `SmsNotSent` when the gateway refuses, and the
+with TONGBAN_SMS_GATEWAY. `send` is called by the worker's outbox delivery (or the `deliver_sms`
+task) after the transaction that queued the message has committed; it raises `SmsNotSent` when the gateway refuses, and the
 message stays `failed` for a retry. The local plugin `outbox` delivers nothing: the queued
 message is visible at /demo/outbox/ in demo mode.
 """

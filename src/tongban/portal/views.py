@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -17,6 +18,7 @@ from tongban.accounts import selectors as account_selectors
 from tongban.accounts import services as account_services
 from tongban.accounts.models import User, UserKind
 from tongban.accounts.permissions import ensure_can
+from tongban.accounts.views import locked_out
 from tongban.core.middleware import ELDER_COOKIE
 from tongban.notices import services as notice_services
 from tongban.notices.models import Message, OutgoingSms
@@ -57,6 +59,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     password_form = PasswordLoginForm()
     sms_form: SmsCodeRequestForm | SmsCodeLoginForm = SmsCodeRequestForm()
     code_sent_to = ""
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action", "password")
         if action == "password":
@@ -78,16 +81,26 @@ def login_view(request: HttpRequest) -> HttpResponse:
             mode = "sms"
             sms_form = SmsCodeRequestForm(request.POST)
             if sms_form.is_valid():
-                sent = account_services.send_login_code(phone=sms_form.cleaned_data["phone"])
-                code_sent_to = sent.phone_masked
-                sms_form = SmsCodeLoginForm(initial={"phone": sms_form.cleaned_data["phone"]})
+                try:
+                    sent = account_services.send_login_code(
+                        phone=sms_form.cleaned_data["phone"], address=get_client_ip_address(request) or ""
+                    )
+                except account_services.TooManyRequests as exc:
+                    sms_form.add_error("phone", exc.message)
+                    status = 429
+                else:
+                    code_sent_to = sent.phone_masked
+                    sms_form = SmsCodeLoginForm(initial={"phone": sms_form.cleaned_data["phone"]})
         elif action == "sms_login":
             mode = "sms"
             sms_form = SmsCodeLoginForm(request.POST)
             if sms_form.is_valid():
-                user = account_services.check_login_code(
-                    phone=sms_form.cleaned_data["phone"], code=sms_form.cleaned_data["code"]
-                )
+                try:
+                    user = account_services.check_login_code(
+                        phone=sms_form.cleaned_data["phone"], code=sms_form.cleaned_data["code"], request=request
+                    )
+                except account_services.LoginLockedOut:
+                    return locked_out(request)
                 if user is None or user.kind == UserKind.STAFF:
                     sms_form.add_error("code", _("验证码不正确或已过期，请重新获取。"))
                 else:
@@ -102,6 +115,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             "code_sent_to": code_sent_to,
             "next": _safe_next(request, ""),
         },
+        status=status,
     )
 
 

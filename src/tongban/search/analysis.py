@@ -13,10 +13,23 @@ from dataclasses import dataclass, field
 
 import rjieba
 
-from tongban.search.defaults import FILLER_PHRASES, FILLER_TOKENS, WEAK_TOKENS
+from tongban.search.defaults import (
+    ACTION_WORDS,
+    BUNDLE_INTENT_PHRASES,
+    FILLER_PHRASES,
+    FILLER_TOKENS,
+    PERSON_WORDS,
+    WEAK_TOKENS,
+)
 from tongban.search.text import CJK_RUN, TOKEN_RUN, normalize
 from tongban.search.vocab import Vocabulary
 
+# "注册一家公司" is "注册公司": a number-and-measure word between a verb and its object goes first
+_QUANTIFIER_RE = re.compile("一[个家张份套间辆本座位]|(?<=[开改办换起取弄搞做领补])个(?![体人税])")
+# Closing down said the everyday way: 不开了, 不想做了, 不再经营 … all mean 注销 (or 歇业)
+_CLOSING_RE = re.compile("不(?:想|再|打算|准备)*(?:开|干|做|营业|经营|开店|开公司)(?:下去)?(?:了|啦)?")
+SAME_W = 0.65
+MAX_INITIALS = 5  # interpretations kept of a run of initials
 _FILLER_RE = re.compile("|".join(sorted(map(re.escape, FILLER_PHRASES), key=len, reverse=True)))
 
 
@@ -25,6 +38,7 @@ class Concept:
     alts: dict[str, float]  # alternative string -> weight of that alternative (≤ 1)
     weight: float = 1.0
     source: str = "term"  # term | synonym | pinyin | homophone
+    typed: str = ""  # homophone: the stretch of the query it corrects
 
     def add(self, text: str, weight: float) -> None:
         if weight > self.alts.get(text, 0.0):
@@ -37,6 +51,8 @@ class ParsedQuery:
     normalized: str
     core: str  # the query without filler, compact, pinyin turned to words
     concepts: list[Concept] = field(default_factory=list)
+    bare: str = ""  # the core without one-character filler words (电梯要登记吗 -> 电梯登记)
+    bundle_intent: bool = False  # asks what a life event needs (办什么, 一件事): bundles answer it
 
     @property
     def empty(self) -> bool:
@@ -55,6 +71,7 @@ class QueryAnalyzer:
             normalize(k).replace(" ", ""): parse_expansion(normalize_expansion(v)) for k, v in synonyms.items()
         }
         self.synonyms = {k: v for k, v in self.synonyms.items() if k and v}
+        self._phrase_tables: tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]] | None = None
         self._syn_re = (
             re.compile("|".join(sorted(map(re.escape, self.synonyms), key=len, reverse=True)))
             if self.synonyms
@@ -62,16 +79,45 @@ class QueryAnalyzer:
         )
 
     # -- pinyin --------------------------------------------------------------------------------
+    def _phrase_pinyin(self) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]]:
+        """The synonym table's colloquial phrases by full pinyin and by initials ("hukouben" -> 户口本): what
+        people type in pinyin is the everyday word, which the catalogue may not contain."""
+        if self._phrase_tables is None:
+            full: dict[str, list[tuple[str, int]]] = {}
+            initials: dict[str, list[tuple[str, int]]] = {}
+            for phrase in self.synonyms:
+                if len(phrase) < 2 or not CJK_RUN.fullmatch(phrase) or phrase in self.vocab:
+                    continue
+                spelled = [self.vocab.char_pinyin(ch) for ch in phrase]
+                if all(spelled):
+                    full.setdefault("".join(spelled), []).append((phrase, 1))
+                    initials.setdefault("".join(s[0] for s in spelled), []).append((phrase, 1))
+            self._phrase_tables = (full, initials)
+        return self._phrase_tables
+
     def _pinyin_words(self, run: str) -> list[list[tuple[str, int]]] | None:
         """Segment a run of latin letters into catalogue words by full pinyin, else by initials."""
-        for table, syllable_skip in ((self.vocab.by_pinyin, True), (self.vocab.by_initials, False)):
-            pieces = self._segment(run, table, syllable_skip)
+        phrase_full, phrase_initials = self._phrase_pinyin()
+        for table, extra, syllable_skip in (
+            (self.vocab.by_pinyin, phrase_full, True),
+            (self.vocab.by_initials, phrase_initials, False),
+        ):
+            pieces = self._segment(run, table, extra, syllable_skip)
             if pieces:
+                if not syllable_skip:  # initials name things (sfz, gjj), rarely the catalogue's verbs (核准)
+                    pieces = [
+                        sorted(words, key=lambda wc: -(wc[1] / 10 if wc[0] in ACTION_WORDS else wc[1]))[:MAX_INITIALS]
+                        for words in pieces
+                    ]
                 return pieces
         return None
 
     def _segment(
-        self, run: str, table: dict[str, list[tuple[str, int]]], syllable_skip: bool
+        self,
+        run: str,
+        table: dict[str, list[tuple[str, int]]],
+        extra: dict[str, list[tuple[str, int]]],
+        syllable_skip: bool,
     ) -> list[list[tuple[str, int]]] | None:
         n = len(run)
         inf = 10**9
@@ -85,6 +131,9 @@ class QueryAnalyzer:
                 key = run[i:j]
                 cost = best[i][0]
                 words = table.get(key)
+                more = extra.get(key)
+                if more:
+                    words = [*(words or []), *more]
                 cand: tuple[int, int, list[tuple[str, int]] | None]
                 if words:
                     cand = (cost + 1, i, words)
@@ -132,32 +181,80 @@ class QueryAnalyzer:
                     continue
             parts.append(token)
         text = "".join(p if not p.isascii() else f" {p} " for p in parts).strip()
+        text = _CLOSING_RE.sub("注销", _QUANTIFIER_RE.sub("", text))
         core = _FILLER_RE.sub("", text).replace(" ", "")
-        synonym_concepts: list[Concept] = []
-        remaining = text
-        if self._syn_re is not None:
-            for match in self._syn_re.finditer(text):
-                phrase = match.group(0)
-                weight = 0.55 if len(phrase) == 1 else 0.85
-                for group in self.synonyms[phrase]:
-                    synonym_concepts.append(Concept({alt: 1.0 for alt in group}, weight, "synonym"))
-        remaining = _FILLER_RE.sub(" ", remaining)
+        phrases = [m.group(0) for m in self._syn_re.finditer(text)] if self._syn_re is not None else []
+        remaining = _FILLER_RE.sub(" ", text)
         pinyin_texts = {next(iter(c.alts)) for c in concepts}
+        terms: list[Concept] = []
         for run in TOKEN_RUN.findall(remaining):
             if run in pinyin_texts:
                 continue
             if not CJK_RUN.fullmatch(run):
                 if run in self.synonyms or len(run) > 1:
-                    concepts.append(Concept({run: 1.0}, 0.6))
+                    terms.append(Concept({run: 1.0}, 0.6))
                 continue
-            concepts.extend(self._cjk_concepts(run))
-        concepts.extend(synonym_concepts)
-        return ParsedQuery(raw=raw, normalized=normalized, core=core, concepts=_merge(concepts))
+            terms.extend(self._cjk_concepts(run))
+        concepts.extend(terms)
+        corrected = text
+        for concept in terms:
+            if concept.source == "homophone" and concept.typed:
+                best = max((a for a in concept.alts if a != concept.typed), key=concept.alts.__getitem__, default="")
+                corrected = corrected.replace(concept.typed, best, 1) if best else corrected
+        if corrected != text and self._syn_re is not None:  # 营业执找 -> 营业执照: then what it colloquially means
+            phrases += [m.group(0) for m in self._syn_re.finditer(corrected) if m.group(0) not in phrases]
+        concepts.extend(self._synonym_concepts(phrases, terms))
+        about_people = [
+            c for c in concepts if (c.typed if c.source == "synonym" else next(iter(c.alts))) in PERSON_WORDS
+        ]
+        if about_people and len(about_people) < len(concepts):
+            for concept in about_people:
+                concept.weight *= 0.5
+        compact_text = normalized.replace(" ", "")
+        return ParsedQuery(
+            raw=raw,
+            normalized=normalized,
+            core=core,
+            bare="".join(t for t in rjieba.cut(core) if t not in FILLER_TOKENS) if CJK_RUN.search(core) else core,
+            concepts=_merge(concepts),
+            bundle_intent=any(p in compact_text for p in BUNDLE_INTENT_PHRASES),
+        )
+
+    def _synonym_concepts(self, phrases: list[str], terms: list[Concept]) -> list[Concept]:
+        """The official words of the colloquial phrases found (synonym table), each group a concept.
+
+        A group that lists the typed word itself ("医保": "医疗保险/医保") makes that word's concept wider
+        (one concept, counted once). Otherwise the typed words the phrase covers count less (the expansion
+        explains them), but still count: a catalogue whose aliases say it the colloquial way matches them.
+        """
+        out: list[Concept] = []
+        reduced: set[int] = set()
+        for phrase in phrases:
+            weight = 0.55 if len(phrase) == 1 else 0.85
+            inside = [c for c in terms if c.source != "synonym" and next(iter(c.alts)) in phrase]
+            same = [c for c in inside if next(iter(c.alts)) == phrase]
+            for group in self.synonyms[phrase]:
+                if same and phrase in group:
+                    for alt in group:
+                        same[0].add(alt, SAME_W)
+                    same[0].weight = max(same[0].weight, weight)
+                    continue
+                for concept in inside:
+                    if id(concept) not in reduced:
+                        reduced.add(id(concept))
+                        concept.weight *= 0.6
+                out.append(Concept({alt: 1.0 for alt in group}, weight, "synonym", typed=phrase))
+        return out
 
     def _cjk_concepts(self, run: str) -> list[Concept]:
-        tokens = [t for t in rjieba.cut(run) if t not in FILLER_TOKENS]
         out: list[Concept] = []
-        for token in tokens:
+        singles: list[tuple[int, Concept]] = []  # one-character words: often a wrong character of a longer word
+        pos = 0
+        for piece in rjieba.cut(run):
+            start, pos = pos, pos + len(piece)
+            token = piece
+            if token in FILLER_TOKENS:
+                continue
             if len(token) > 1 and token.endswith("个"):
                 token = token[:-1]
             if len(token) > 1 and token.startswith(("办", "要", "想")) and token not in self.vocab:
@@ -166,14 +263,16 @@ class QueryAnalyzer:
                 continue
             weight = 0.3 if token in WEAK_TOKENS else (0.6 if len(token) == 1 else 1.0)
             concept = Concept({token: 1.0}, weight)
+            if len(piece) == 1:
+                singles.append((start, concept))
             if len(token) >= 2 and token not in self.vocab:
                 subs = [w for w in rjieba.cut_for_search(token) if w != token and len(w) >= 2 and w in self.vocab]
                 for sub in subs:
                     concept.add(sub, 0.9 if len(sub) >= 3 else 0.75)
                 if not subs:
-                    for word, _count in self.vocab.homophones(token):
+                    for word, _count in self.vocab.homophones(token) or self.vocab.homophones(token, fuzzy=True):
                         concept.add(word, 0.95)
-                        concept.source = "homophone"
+                        concept.source, concept.typed = "homophone", token
                     if len(token) >= 4:
                         for i in range(len(token) - 1):
                             for size in (3, 2):
@@ -182,6 +281,29 @@ class QueryAnalyzer:
                                     for word, _count in self.vocab.homophones(window):
                                         concept.add(word, 0.8)
             out.append(concept)
+        out.extend(self._sound_alike(run, singles))
+        return out
+
+    def _sound_alike(self, run: str, singles: list[tuple[int, Concept]]) -> list[Concept]:
+        """Catalogue words that sound like a stretch of the run around a lone character (营业执找 -> 营业执照).
+
+        Segmentation leaves a wrong character alone; the 2–4 characters around it, read aloud, are often a word
+        of the catalogue (同音 or 近音 — zh/z, sh/s, ch/c, -ng/-n). The lone characters then count less.
+        """
+        out: list[Concept] = []
+        for start, single in singles:
+            found = False
+            for size in (4, 3, 2):
+                for begin in range(max(0, start - size + 1), min(start, len(run) - size) + 1):
+                    window = run[begin : begin + size]
+                    if window in self.vocab or all(ch in FILLER_TOKENS for ch in window):
+                        continue
+                    words = self.vocab.homophones(window) or self.vocab.homophones(window, fuzzy=True)
+                    if words:
+                        out.append(Concept({w: 0.9 for w, _c in words}, 1.0, "homophone", typed=window))
+                        found = True
+            if found:
+                single.weight *= 0.3
         return out
 
 

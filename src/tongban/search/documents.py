@@ -32,6 +32,7 @@ class SearchDocument:
     online_depth: int = 0
     popularity: int = 0
     members: list[str] = field(default_factory=list)  # a bundle's item names
+    item_kind: str = ""  # an item's kind (permit, penalty, public_service …); empty for bundles
 
     @property
     def key(self) -> str:
@@ -97,6 +98,7 @@ def documents_from_records(records: Iterable[dict[str, Any]]) -> list[SearchDocu
                 audience=list(r.get("audience") or []),
                 online_depth=int(r.get("online_depth") or 0),
                 popularity=int(r.get("popularity") or 0),
+                item_kind=r.get("kind", "") or "",
             )
         )
     for r in records:

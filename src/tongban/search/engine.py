@@ -8,6 +8,7 @@ the catalogue change log; the last applied change id is kept in the generation's
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -26,8 +27,8 @@ import tantivy
 
 from tongban.search.analysis import ParsedQuery, QueryAnalyzer
 from tongban.search.documents import DocumentSource, SearchDocument
-from tongban.search.ranking import RankQuery, score_payload
-from tongban.search.text import bigrams, compact
+from tongban.search.ranking import RankQuery, is_enforcement, name_actions, score_payload
+from tongban.search.text import CJK_RUN, bigrams, compact
 from tongban.search.vocab import Vocabulary, words_of
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -100,9 +101,19 @@ def _tokens(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=200_000)
+def abbreviations(name: str) -> tuple[str, ...]:
+    """How names get shortened (简称): the first characters of two neighbouring words, 年度报告 -> 年报,
+    医疗保险 -> 医保, 教师资格 -> 教资. Indexed like aliases, so a short form finds the full name."""
+    words = [w for w in rjieba.cut(name) if len(w) >= 2 and CJK_RUN.fullmatch(w)]
+    out = {a[0] + b[0] for a, b in itertools.pairwise(words)}
+    return tuple(sorted(a for a in out if a not in name))
+
+
 def to_tantivy(doc: SearchDocument) -> tantivy.Document:
     name = compact(doc.name)
     aliases = [compact(a) for a in doc.aliases if a]
+    aliases += [a for a in abbreviations(name) if a not in aliases]
     context = " ".join(compact(t) for t in [*doc.theme_text, doc.result, *doc.members] if t)
     materials = " ".join(compact(m) for m in [*doc.materials, doc.department_name] if m)
     summary = compact(doc.summary)[:300]
@@ -129,7 +140,7 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
 
 
 _SEP, _LIST_SEP = "\x1f", "\x1e"
-_PAYLOAD_V2 = "2"
+_PAYLOAD_V3 = "3"
 
 
 def _clean(text: str) -> str:
@@ -142,10 +153,11 @@ def encode_payload(
     """The stored payload: display fields and the normalised texts ranking reads, separator-joined (no JSON).
 
     Fields: version, name, summary (display), department name, region, depth, popularity, compact name (empty
-    when it equals the name), compact aliases, context, compact summary, materials.
+    when it equals the name), compact aliases, context, compact summary, materials, "1" for enforcement on the
+    public (处罚 / 强制 / 检查) else "", the secondary action families in the name (see ranking.name_actions).
     """
     fields = [
-        _PAYLOAD_V2,
+        _PAYLOAD_V3,
         _clean(doc.name),
         _clean(doc.summary[:160]),
         _clean(doc.department_name),
@@ -157,6 +169,8 @@ def encode_payload(
         context,
         summary,
         materials,
+        "1" if is_enforcement(name, doc.item_kind) else "",
+        "".join(sorted(name_actions(name))),
     ]
     return _SEP.join(fields).encode()
 
@@ -167,9 +181,9 @@ def decode_payload(raw: Any) -> dict[str, Any]:
         return {"n": "", "N": ""}
     if raw[:1] == b"{":
         return dict(json.loads(raw))
-    _v, name, summary, department, region, depth, pop, cname, aliases, context, csummary, materials = (
-        raw.decode().split(_SEP)
-    )
+    parts = raw.decode().split(_SEP)
+    _v, name, summary, department, region, depth, pop, cname, aliases, context, csummary, materials = parts[:12]
+    enforcement, actions = parts[12:14] if len(parts) >= 14 else ("", "")
     return {
         "N": name,
         "S": summary,
@@ -182,6 +196,8 @@ def decode_payload(raw: Any) -> dict[str, Any]:
         "c": context,
         "s": csummary,
         "m": materials,
+        "e": enforcement == "1",
+        "x": actions,
     }
 
 
@@ -388,6 +404,7 @@ class TantivyEngine:
             writer.wait_merging_threads()
             del writer
             _tokens.cache_clear()
+            abbreviations.cache_clear()
             words_of.cache_clear()
             vocab.save(path / "vocab.json", chars=True)
             (path / "state.json").write_text(json.dumps({"last_change_id": change_id, "documents": done}))

@@ -1,13 +1,23 @@
 """搜索质量: pad a catalogue with realistic distractor items and score a labelled query set.
 
 Metrics: Recall@1, Recall@5 (an expected code among the first k) and MRR@10, overall and per style.
+
+Scored through the production path (`production_run`): the padded catalogue is written to a file, a
+scratch data folder gets `tongban migrate`, `tongban import-catalogue FILE` (the real importer, so
+`popularity` stays 0 as on any imported catalogue) and `tongban reindex`, and every query goes to
+`GET /api/v1/catalog/search` — what an independent evaluation of an imported catalogue sees.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
+import tempfile
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,12 +122,74 @@ def load_queries(path: Path) -> list[Query]:
     return out
 
 
-def evaluate(engine: SearchEngine, queries: list[Query]) -> dict[str, Any]:
-    """{"overall": {...}, "styles": {style: {...}}, "holdout": {...}, "misses": [...]}."""
+def strip_aliases(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The catalogue without its everyday names (aliases): how far search gets on official text alone."""
+    return [{**r, "aliases": []} if r.get("type") in ("item", "bundle") else dict(r) for r in records]
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+SearchFunction = Callable[[str], list[str]]
+
+
+def api_search(limit: int = 10) -> SearchFunction:
+    """Codes of the results of GET /api/v1/catalog/search?q=…&limit=…, best first (the public API)."""
+    from django.test import Client
+
+    client = Client()
+
+    def run(q: str) -> list[str]:
+        response = client.get("/api/v1/catalog/search", {"q": q, "limit": str(limit)})
+        if response.status_code != 200:
+            raise RuntimeError(f"search API answered {response.status_code} for {q!r}: {response.content[:200]!r}")
+        return [str(r["code"]) for r in response.json()["results"]]
+
+    return run
+
+
+def production_run(records: list[dict[str, Any]], queries_path: Path, *, keep: Path | None = None) -> dict[str, Any]:
+    """Score `records` as an operator would run them: a scratch data folder (SQLite), `tongban migrate`,
+    `tongban import-catalogue`, `tongban reindex`, then every query through the search API.
+
+    Runs in child processes so the caller's own database and index are never touched.
+    """
+    tongban = [sys.executable, "-c", "from tongban.cli import main; main()"]
+    with tempfile.TemporaryDirectory(prefix="tongban-quality-") as tmp:
+        folder = keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if k not in ("TONGBAN_DATABASE_URL", "TONGBAN_REDIS_URL")}
+        env["TONGBAN_DATA_DIR"] = str(folder)
+        catalogue = folder / "catalogue.jsonl"
+        write_jsonl(records, catalogue)
+        for args in (
+            ["migrate", "--noinput", "-v0"],
+            ["import-catalogue", str(catalogue), "--no-progress"],
+            ["reindex"],
+        ):
+            subprocess.run([*tongban, *args], env=env, check=True, capture_output=True, text=True)
+        done = subprocess.run(
+            [*tongban, "search-quality", "--here", "--json", "--misses", "--queries", str(queries_path.resolve())],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def evaluate(engine: SearchEngine | SearchFunction, queries: list[Query]) -> dict[str, Any]:
+    """{"overall": {...}, style: {...}, "holdout": {...}, "tuned": {...}, "misses": [...]}.
+
+    `engine` is a SearchEngine or a function from query text to result codes (e.g. `api_search()`).
+    """
     groups: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     misses = []
     for query in queries:
-        codes = [h.code for h in engine.search(query.q, limit=10)]
+        codes = engine(query.q)[:10] if callable(engine) else [h.code for h in engine.search(query.q, limit=10)]
         rank = next((i + 1 for i, c in enumerate(codes) if c in query.expected), 0)
         row = (1.0 if rank == 1 else 0.0, 1.0 if 0 < rank <= 5 else 0.0, 1.0 / rank if rank else 0.0)
         for key in ("overall", query.style, "holdout" if query.holdout else "tuned"):

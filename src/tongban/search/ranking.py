@@ -17,12 +17,40 @@ from dataclasses import dataclass
 from typing import Any
 
 from tongban.search.analysis import ParsedQuery
+from tongban.search.defaults import ENFORCEMENT_KINDS, ENFORCEMENT_WORDS, SECONDARY_ACTIONS
 from tongban.search.text import bigram_set
 
 # field weights: name > alias > context (themes, result, bundle members) > summary > materials
 W_NAME, W_ALIAS, W_CONTEXT, W_SUMMARY, W_MATERIALS = 1.0, 0.85, 0.45, 0.35, 0.22
 _WEIGHTS = (W_NAME, W_ALIAS, W_CONTEXT, W_SUMMARY, W_MATERIALS)
 _POP_NORM = math.log1p(1000)
+# what the question did not ask for: a secondary action of the name (each), enforcement on the public
+P_ACTION, P_ENFORCEMENT = 0.06, 0.3
+B_BUNDLE_INTENT = 0.1
+B_FIRST = 0.03
+
+
+def name_actions(name: str) -> frozenset[str]:
+    """The secondary action families (defaults.SECONDARY_ACTIONS keys) a service name carries: 补领 -> {"补"}."""
+    return frozenset(key for key, words in SECONDARY_ACTIONS.items() if any(w in name for w in words))
+
+
+def is_enforcement(name: str, kind: str) -> bool:
+    """行政处罚 / 强制 / 检查 on the public: by kind, or by the name ("对…的处罚", "…监督检查")."""
+    if kind in ENFORCEMENT_KINDS:
+        return True
+    if name.startswith("对") and any(w in name for w in ("处罚", "强制", "检查", "处理")):
+        return True
+    return name.endswith(("处罚", "行政强制", "行政检查", "监督检查"))
+
+
+def asked_actions(texts: list[str]) -> tuple[frozenset[str], bool]:
+    """The action families and whether enforcement words appear in what the query says (typed or expanded)."""
+    families = frozenset(
+        key for key, words in SECONDARY_ACTIONS.items() if any(w in t or t in w for t in texts for w in words)
+    )
+    enforcement = any(w in t for t in texts for w in ENFORCEMENT_WORDS)
+    return families, enforcement
 
 
 @dataclass
@@ -36,7 +64,7 @@ class Candidate:
 class RankQuery:
     """The query side of ranking, computed once per search."""
 
-    __slots__ = ("concepts", "core", "possible")
+    __slots__ = ("actions", "bare", "bundle_intent", "concepts", "core", "enforcement", "possible")
 
     def __init__(self, query: ParsedQuery, idf: dict[str, float]) -> None:
         # concept -> (concept weight, [(alt, alt weight × idf, distinct bigrams when len ≥ 3 else ())])
@@ -53,6 +81,10 @@ class RankQuery:
             self.concepts.append((concept.weight, alts))
         self.possible = possible
         self.core = query.core
+        self.bare = query.bare if query.bare != query.core else ""
+        texts = [query.core, *(alt for concept in query.concepts for alt in concept.alts if len(alt) >= 2)]
+        self.actions, self.enforcement = asked_actions(texts)
+        self.bundle_intent = query.bundle_intent
 
 
 def _best(alt: str, grams: tuple[str, ...], texts: tuple[str, ...]) -> tuple[float, bool]:
@@ -82,6 +114,19 @@ def _best(alt: str, grams: tuple[str, ...], texts: tuple[str, ...]) -> tuple[flo
     return 0.0, False
 
 
+def _core_bonus(core: str, name: str, aliases: list[str]) -> float:
+    """The whole query is the name or an alias (0.35), inside the name (0.12), inside an alias or around the name."""
+    if not core:
+        return 0.0
+    if core == name or core in aliases:
+        return 0.35
+    if len(core) >= 2 and core in name:
+        return 0.12
+    if (len(core) >= 2 and any(core in a for a in aliases)) or (len(name) >= 2 and name in core):
+        return 0.08
+    return 0.0
+
+
 def score_payload(query: RankQuery, payload: dict[str, Any]) -> float:
     """Relevance of one candidate (its stored payload) to the prepared query; 0 when nothing counts."""
     if query.possible <= 0:
@@ -103,20 +148,22 @@ def score_payload(query: RankQuery, payload: dict[str, Any]) -> float:
         if name_alt:
             covered.update(name_alt)
     relevance = total / query.possible
-    core = query.core
-    bonus = 0.0
-    if core:
-        if core == name or core in aliases:
-            bonus += 0.35
-        elif len(core) >= 2 and (core in name):
-            bonus += 0.12
-        elif (len(core) >= 2 and any(core in a for a in aliases)) or (len(name) >= 2 and name in core):
-            bonus += 0.08
+    bonus = max(_core_bonus(query.core, name, aliases), _core_bonus(query.bare, name, aliases))
     if covered:
         bonus += 0.12 * sum(1 for ch in name if ch in covered) / max(len(name), 1)
     pop = payload.get("p", 0)
     if pop > 0:
         bonus += 0.06 * math.log1p(pop) / _POP_NORM
+    actions = payload.get("x", "")
+    for family in actions:
+        if family not in query.actions:
+            bonus -= P_ACTION
+    if not query.actions and not actions and "首次" in name:  # the first issue is the service itself
+        bonus += B_FIRST
+    if payload.get("e") and not query.enforcement:
+        bonus -= P_ENFORCEMENT
+    if query.bundle_intent and str(payload.get("k", "")).startswith("bundle:"):
+        bonus += B_BUNDLE_INTENT
     return relevance + bonus
 
 

@@ -102,6 +102,7 @@ class DatabaseSource:
                     audience=[str(a) for a in r["audience"] or []],
                     online_depth=int(r["online_depth"] or 0),
                     popularity=int(r["popularity"] or 0),
+                    item_kind=str(r["kind"] or ""),
                 )
             )
         return docs
@@ -136,5 +137,5 @@ class DatabaseSource:
 
 ITEM_FIELDS = (
     "id", "code", "name", "aliases", "summary", "result", "department_id", "region_id", "audience",
-    "online_depth", "popularity",
+    "online_depth", "popularity", "kind",
 )  # fmt: skip

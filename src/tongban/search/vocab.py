@@ -14,6 +14,7 @@ import rjieba
 from tongban.search.text import CJK_RUN, char_readings_table, compact, pinyin_full, pinyin_initials
 
 MAX_ALTS = 4
+MAX_INITIAL_ALTS = 8  # initials are ambiguous: keep more words per spelling
 MAX_PINYIN_KEYS = 16
 CHARS_FILE = "pinyin-chars.tsv"
 
@@ -29,6 +30,11 @@ def words_of(text: str) -> frozenset[str]:
         words = rjieba.cut(run)
         out.update(a + b for a, b in itertools.pairwise(words) if 3 <= len(a + b) <= 5)
     return frozenset(out)
+
+
+def fuzzy_key(spelling: str) -> str:
+    """A toneless pinyin spelling with the distinctions typists often miss removed: zh/z, ch/c, sh/s, -ng/-n."""
+    return spelling.replace("zh", "z").replace("ch", "c").replace("sh", "s").replace("ng", "n")
 
 
 class Vocabulary:
@@ -50,13 +56,14 @@ class Vocabulary:
         self._full: dict[str, list[tuple[str, int]]] | None = None
         self._initials: dict[str, list[tuple[str, int]]] | None = None
         self._syllables: set[str] | None = None
+        self._fuzzy: dict[str, list[tuple[str, int]]] | None = None
 
     def add_text(self, texts: Iterable[str]) -> None:
         words: set[str] = set()
         for text in texts:
             words |= words_of(text)
         self.counts.update(words)
-        self._full = self._initials = None
+        self._full = self._initials = self._fuzzy = None
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts
@@ -69,7 +76,7 @@ class Vocabulary:
             self._pinyin[word] = value
         return value
 
-    def _char_pinyin(self, ch: str) -> str:
+    def char_pinyin(self, ch: str) -> str:
         if self._chars is None:
             return pinyin_full(ch)
         return self._chars.get(ch, "").split(",", 1)[0]
@@ -86,14 +93,19 @@ class Vocabulary:
             keys = [k + r for k in keys for r in readings.split(",")][:MAX_PINYIN_KEYS]
         return [k for k in keys if k]
 
-    def homophones(self, text: str) -> list[tuple[str, int]]:
-        """Catalogue words that sound like `text` (同音), most frequent first within each spelling."""
-        if self._chars is None:
-            return self.by_pinyin.get(pinyin_full(text), [])
+    def homophones(self, text: str, *, fuzzy: bool = False) -> list[tuple[str, int]]:
+        """Catalogue words that sound like `text` (同音), most frequent first within each spelling.
+
+        fuzzy: words that sound nearly alike (近音: zh/z, ch/c, sh/s, -ng/-n, as pinyin typists confuse them).
+        """
+        table = self.by_fuzzy if fuzzy else self.by_pinyin
+        keys = self.pinyin_keys(text) if self._chars is not None else [pinyin_full(text)]
+        if fuzzy:
+            keys = list(dict.fromkeys(fuzzy_key(k) for k in keys))
         out: list[tuple[str, int]] = []
         seen: set[str] = set()
-        for key in self.pinyin_keys(text):
-            for word, count in self.by_pinyin.get(key, []):
+        for key in keys:
+            for word, count in table.get(key, []):
                 if word not in seen:
                     seen.add(word)
                     out.append((word, count))
@@ -108,10 +120,10 @@ class Vocabulary:
             full.setdefault(word_full, []).append((word, count))
             initials.setdefault(word_initials, []).append((word, count))
             chars.update(word)
-        syllables = {self._char_pinyin(ch) for ch in chars}
-        for table in (full, initials):
+        syllables = {self.char_pinyin(ch) for ch in chars}
+        for table, keep in ((full, MAX_ALTS), (initials, MAX_INITIAL_ALTS)):
             for key in table:
-                table[key] = sorted(table[key], key=lambda wc: (-wc[1], wc[0]))[:MAX_ALTS]
+                table[key] = sorted(table[key], key=lambda wc: (-wc[1], wc[0]))[:keep]
         self._full, self._initials, self._syllables = full, initials, syllables
 
     @property
@@ -120,6 +132,18 @@ class Vocabulary:
             self._build()
         assert self._full is not None
         return self._full
+
+    @property
+    def by_fuzzy(self) -> dict[str, list[tuple[str, int]]]:
+        """Words by near-homophone key (built on first use: only queries with an unknown word need it)."""
+        if self._fuzzy is None:
+            fuzzy: dict[str, list[tuple[str, int]]] = {}
+            for key, words in self.by_pinyin.items():
+                fuzzy.setdefault(fuzzy_key(key), []).extend(words)
+            for key in fuzzy:
+                fuzzy[key] = sorted(fuzzy[key], key=lambda wc: (-wc[1], wc[0]))[:MAX_ALTS]
+            self._fuzzy = fuzzy
+        return self._fuzzy
 
     @property
     def by_initials(self) -> dict[str, list[tuple[str, int]]]:

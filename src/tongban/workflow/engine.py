@@ -16,10 +16,14 @@ declares them) and `reasons` (a list of strings, default []); any other keys joi
 
 from __future__ import annotations
 
+import json
+import re
 import threading
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -86,7 +90,7 @@ class _Spec:
 class ProcessState:
     """流程状态: the definition version + the serialized workflow. Store `to_json()`."""
 
-    __slots__ = ("_ready", "_workflow", "checksum", "definition_id", "workflow_json")
+    __slots__ = ("_finished", "_ready", "_workflow", "checksum", "definition_id", "workflow_json")
 
     def __init__(
         self,
@@ -95,12 +99,15 @@ class ProcessState:
         checksum: str,
         workflow_json: dict[str, Any],
         workflow: BpmnWorkflow | None = None,
+        ready: list[TaskInfo] | None = None,
     ) -> None:
         self.definition_id = definition_id
         self.checksum = checksum
         self.workflow_json = workflow_json
         self._workflow = workflow
-        self._ready: list[TaskInfo] | None = None
+        self._ready: list[TaskInfo] | None = ready
+        # known without restoring the workflow when it was just started from a snapshot
+        self._finished: bool | None = False if ready is not None else None
 
     def to_json(self) -> dict[str, Any]:
         return {"definition": self.definition_id, "checksum": self.checksum, "workflow": self.workflow_json}
@@ -137,6 +144,10 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         return dct
 
     def from_dict(self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None) -> BpmnWorkflow:
+        dct = {**dct, "tasks": _parents_first(dct["tasks"], dct["root"])}
+        dct["subprocesses"] = {
+            key: {**sub, "tasks": _parents_first(sub["tasks"], sub["root"])} for key, sub in dct["subprocesses"].items()
+        }
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
@@ -144,6 +155,26 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
+
+
+def _parents_first(tasks: dict[str, Any], root: str) -> dict[str, Any]:
+    """The serialized tasks with every parent before its children, as SpiffWorkflow wrote them.
+
+    A task's data is stored as a change to its parent's and rebuilt from the parent while the
+    tasks are restored in order. PostgreSQL's jsonb does not keep the order of object keys, so the
+    order is rebuilt from the tree (root first, children in their own order).
+    """
+    ordered: dict[str, Any] = {}
+    queue = deque([root] if root in tasks else [])
+    while queue:
+        task_id = queue.popleft()
+        if task_id in ordered or task_id not in tasks:
+            continue
+        ordered[task_id] = tasks[task_id]
+        queue.extend(tasks[task_id].get("children", []))
+    for task_id, task in tasks.items():  # anything off the tree keeps its place at the end
+        ordered.setdefault(task_id, task)
+    return ordered
 
 
 _config = dict(SPIFF_CONFIG)
@@ -254,14 +285,125 @@ def _run(workflow: BpmnWorkflow) -> None:
 # --- the interface --------------------------------------------------------------------------
 
 
-def start_process(*, key: str, data: dict[str, Any], version: int | None = None) -> ProcessState:
-    """启动流程: the newest active version of `key` (or `version`), run until it waits for people."""
-    entry = _spec(*_active_definition(key, version))
+def _new_workflow(entry: _Spec, data: dict[str, Any]) -> BpmnWorkflow:
     workflow = BpmnWorkflow(entry.spec, entry.subprocess_specs, script_engine=_script_engine)
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(data)
     _run(workflow)
-    return _state(entry, workflow)
+    return workflow
+
+
+def start_process(*, key: str, data: dict[str, Any], version: int | None = None) -> ProcessState:
+    """启动流程: the newest active version of `key` (or `version`), run until it waits for people."""
+    entry = _spec(*_active_definition(key, version))
+    snapshot = _snapshot_of(entry) if _plain_json(data) else None
+    if snapshot is not None:
+        return snapshot.instance(entry, data)
+    return _state(entry, _new_workflow(entry, data))
+
+
+# --- starting from a snapshot ---------------------------------------------------------------------
+#
+# Most processes begin the same way whatever the case: the start event, then a first user task
+# (受理) that waits for a clerk. Running SpiffWorkflow for that on every submission costs more than
+# the rest of the submission's own work, so each process keeps, per definition version, the
+# serialized state reached from a start with placeholder data; a new case gets a copy with its
+# own data, fresh task ids and the current time. Only definitions whose path to the first wait
+# runs nothing but start events qualify (no gateway, script or rule has looked at the data), and
+# only when the placeholder data appears nowhere but as the tasks' whole data; any other process
+# is started by running it. `tests/workflow/test_snapshot.py` checks both ways give the same state.
+
+_SNAPSHOT_KEY = "__tongban_snapshot__"
+_SNAPSHOT_SAFE_SPECS = frozenset({"BpmnStartTask", "StartEvent"})
+_UUID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The serialized state after the start of a definition version, with placeholders."""
+
+    text: str
+    placeholder: str
+    keys_placeholder: str
+    task_ids: tuple[str, ...]
+    ready: tuple[TaskInfo, ...]
+
+    def instance(self, entry: _Spec, data: dict[str, Any]) -> ProcessState:
+        fresh = {old: str(uuid4()) for old in self.task_ids}
+        text = _UUID_PATTERN.sub(lambda m: fresh.get(m.group(0), m.group(0)), self.text)
+        text = text.replace(self.placeholder, json.dumps(data, ensure_ascii=False))
+        text = text.replace(self.keys_placeholder, json.dumps(list(data), ensure_ascii=False))
+        workflow_json = json.loads(text)
+        now = time.time()
+        for task in workflow_json["tasks"].values():
+            task["last_state_change"] = now
+        ready = [
+            TaskInfo(
+                id=fresh[info.id],
+                name=info.name,
+                bpmn_id=info.bpmn_id,
+                role=info.role,
+                department=str(data["department"]) if data.get("department") is not None else None,
+                outcomes=info.outcomes,
+                pause=info.pause,
+                data=dict(data),
+            )
+            for info in self.ready
+        ]
+        return ProcessState(
+            definition_id=entry.definition_id, checksum=entry.checksum, workflow_json=workflow_json, ready=ready
+        )
+
+
+_snapshots: dict[tuple[int, str], _Snapshot | None] = {}
+
+
+def _plain_json(value: Any) -> bool:
+    """True for data that JSON carries unchanged (the serializer would convert anything else)."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return True
+    if isinstance(value, list):
+        return all(_plain_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
+    return False
+
+
+def _snapshot_of(entry: _Spec) -> _Snapshot | None:
+    key = (entry.definition_id, entry.checksum)
+    if key not in _snapshots:
+        _snapshots[key] = _make_snapshot(entry)
+    return _snapshots[key]
+
+
+def _make_snapshot(entry: _Spec) -> _Snapshot | None:
+    marker = uuid4().hex
+    try:
+        workflow = _new_workflow(entry, {_SNAPSHOT_KEY: marker})
+    except WorkflowError:
+        return None  # its start reads the data (rules, scripts): it is run for every case
+    if workflow.is_completed() or workflow.subprocesses:
+        return None
+    for task in workflow.get_tasks(state=TaskState.COMPLETED):
+        if type(task.task_spec).__name__ not in _SNAPSHOT_SAFE_SPECS:
+            return None  # something on the way may have looked at the data
+    ready = [_task_info(t) for t in _ready_user_tasks(workflow)]
+    if not ready:
+        return None
+    placeholder = json.dumps({_SNAPSHOT_KEY: marker}, ensure_ascii=False)
+    text = json.dumps(_serializer.to_dict(workflow), ensure_ascii=False)
+    # the tasks not reached yet record the start data's keys as deleted (their data is empty)
+    keys_placeholder = json.dumps([_SNAPSHOT_KEY])
+    rest = text.replace(placeholder, "").replace(keys_placeholder, "")
+    if marker in rest or _SNAPSHOT_KEY in rest:
+        return None  # the placeholder data was copied or changed somewhere: not a plain start
+    return _Snapshot(
+        text=text,
+        placeholder=placeholder,
+        keys_placeholder=keys_placeholder,
+        task_ids=tuple(str(t.id) for t in workflow.get_tasks()),
+        ready=tuple(ready),
+    )
 
 
 def ready_tasks(state: ProcessState) -> list[TaskInfo]:
@@ -304,6 +446,8 @@ def cancel_process(state: ProcessState) -> ProcessState:
 
 
 def is_finished(state: ProcessState) -> bool:
+    if state._finished is not None:
+        return state._finished
     return bool(state._live().is_completed())
 
 
@@ -340,9 +484,10 @@ def result(state: ProcessState) -> dict[str, Any]:
 
 
 def clear_spec_cache() -> None:
-    """Forget the parsed specs of this process (as a restart would); they are rebuilt on demand."""
+    """Forget the parsed specs and start snapshots of this process (as a restart would); rebuilt on demand."""
     with _specs_lock:
         _specs.clear()
+        _snapshots.clear()
 
 
 def definition_of(state: ProcessState) -> tuple[str, int]:

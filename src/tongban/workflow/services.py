@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tongban.accounts.permissions import ensure_can
 from tongban.core import audit
 from tongban.workflow.models import ProcessDefinition
+from tongban.workflow.selectors import is_startable
 from tongban.workflow.validation import executable_process, validate_process
 
 # key → (BPMN file, DMN file or None) shipped in tongban/workflow/processes/
@@ -100,3 +101,59 @@ def upload_process_definition(
         details={"key": key, "version": version, "process_id": process_id},
     )
     return definition
+
+
+PARALLEL_KEY = "parallel_review"
+
+
+def check_item_process(*, key: str, departments: list[str]) -> dict[str, list[str]]:
+    """The problems of a process choice for an item (field → messages); empty when it may be used.
+
+    `key` "" means the default (单部门审批). 并联审批 needs at least two existing departments.
+    """
+    from tongban.orgs.models import Department
+
+    problems: dict[str, list[str]] = {}
+    if key and not is_startable(key):
+        problems["process"] = [_("没有可用的流程“%(key)s”，请先在流程管理中上传。") % {"key": key}]
+    if departments:
+        known = set(Department.objects.filter(code__in=departments).values_list("code", flat=True))
+        unknown = [c for c in departments if c not in known]
+        if unknown:
+            problems["departments"] = [_("这些部门编码不存在：%(codes)s。") % {"codes": "、".join(unknown)}]
+    if key == PARALLEL_KEY and len(departments) < 2 and "departments" not in problems:
+        problems["departments"] = [_("并联审批须列出至少两个审查部门。")]
+    return problems
+
+
+@transaction.atomic
+def assign_process(*, item: Any, key: str, departments: list[str] | None = None, actor: Any) -> Any:
+    """配置办理流程: the process an item's new cases run and, for 并联审批, the departments that review.
+
+    Running cases keep their process. Raises ValidationError keyed by field ("process",
+    "departments") when the key names no startable process or a department does not exist.
+    """
+    from tongban.catalog.changes import record_change
+    from tongban.catalog.models import ServiceItem
+
+    ensure_can(actor, "catalog.edit_item", item)
+    key = (key or "").strip()
+    codes = list(dict.fromkeys(str(c).strip() for c in (departments or []) if str(c).strip()))
+    problems = check_item_process(key=key, departments=codes)
+    if problems:
+        raise ValidationError(problems)
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    extra = dict(item.extra or {})
+    before = {"process": item.process, "departments": extra.get("departments")}
+    if codes:
+        extra["departments"] = codes
+    else:
+        extra.pop("departments", None)
+    after = {"process": key, "departments": extra.get("departments")}
+    if before == after:
+        return item
+    item.process, item.extra = key, extra
+    item.save(update_fields=["process", "extra"])
+    audit.record(actor=actor, action="workflow.assign_process", subject=item, details={"code": item.code, **after})
+    record_change(kind="item", code=item.code)
+    return item

@@ -44,6 +44,8 @@ class Command(BaseCommand):
             str(options["threads"]),
             "--access-logfile",
             "-",
+            "--logger-class",
+            "tongban.core.gunicorn_logging.MaskedGunicornLogger",
             "--graceful-timeout",
             "10",
         ]
