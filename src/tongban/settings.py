@@ -32,9 +32,12 @@ if not DEBUG and DEMO_MODE:
 
 # Key for personal data at rest (Fernet key material is derived from it); separate from SECRET_KEY
 # so that rotating sessions does not lose encrypted data.
-PERSONAL_DATA_KEY = env.str("TONGBAN_PERSONAL_DATA_KEY", default=SECRET_KEY)
-if not DEBUG and PERSONAL_DATA_KEY == DEFAULT_SECRET:
-    raise ImproperlyConfigured("Set TONGBAN_PERSONAL_DATA_KEY in production mode.")
+PERSONAL_DATA_KEY = env.str("TONGBAN_PERSONAL_DATA_KEY", default="" if not DEBUG else SECRET_KEY)
+if not DEBUG and (not PERSONAL_DATA_KEY or PERSONAL_DATA_KEY in (DEFAULT_SECRET, SECRET_KEY)):
+    raise ImproperlyConfigured(
+        "Set TONGBAN_PERSONAL_DATA_KEY in production mode, different from TONGBAN_SECRET_KEY: it encrypts "
+        "ID and phone numbers at rest and must survive a rotation of the session secret."
+    )
 
 ALLOWED_HOSTS = env.list("TONGBAN_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("TONGBAN_CSRF_TRUSTED_ORIGINS", default=[])

@@ -28,6 +28,15 @@ def test_production_mode_refuses_demo_mode(tmp_path):
     assert result.returncode != 0 and "TONGBAN_DEMO" in result.stderr
 
 
+def test_production_mode_needs_its_own_personal_data_key(tmp_path):
+    secret = "k" * 60 + "-production-secret"
+    for extra in ({}, {"TONGBAN_PERSONAL_DATA_KEY": secret}):
+        result = _check(
+            {"TONGBAN_DEBUG": "false", "TONGBAN_DEMO": "false", "TONGBAN_SECRET_KEY": secret, **extra}, tmp_path
+        )
+        assert result.returncode != 0 and "TONGBAN_PERSONAL_DATA_KEY" in result.stderr, extra
+
+
 def test_production_mode_starts_with_real_keys(tmp_path):
     result = _check(
         {

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tongban.accounts.models import UserKind
@@ -99,6 +99,9 @@ class CaseOut(Schema):
     decision_text: str
     rule: str
     version: int
+    delivery: str = Field(description="送达方式: electronic | pickup")
+    delivered_at: datetime | None = Field(description="送达: when the result reached the applicant")
+    awaits_pickup: bool = Field(description="待领取: approved and waiting at the window")
 
 
 class SupplementOut(Schema):
@@ -264,6 +267,9 @@ def _case_out(case: Case) -> dict[str, Any]:
         "decision_text": case.decision_text,
         "rule": case.rule,
         "version": case.version,
+        "delivery": case.delivery,
+        "delivered_at": case.delivered_at,
+        "awaits_pickup": case.awaits_pickup,
     }
 
 
@@ -489,6 +495,7 @@ ACTIONS = (
     "start_special_procedure",
     "end_special_procedure",
     "withdraw_on_request",
+    "deliver",
 )
 
 
@@ -506,7 +513,7 @@ def _task_for(case: Case, payload: ActionIn, user: Any) -> CaseTask:
 def act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> dict[str, Any]:
     """办理动作 (claim, release, accept, refuse_at_intake, request_supplement, review, decide, transfer,
     start_special_procedure, end_special_procedure, withdraw_on_request — 应申请人要求撤回, `reason`
-    required) with `expected_version` (of the task for claim and release, of the case otherwise);
+    required —, deliver — 送达登记 of a result collected at the window, `note` optional) with `expected_version` (of the task for claim and release, of the case otherwise);
     a stale version answers 409."""
     user = _staff(request)
     if action not in ACTIONS:
@@ -551,6 +558,8 @@ def _dispatch(action: str, case: Case, p: ActionIn, user: Any) -> None:
         )
     elif action == "withdraw_on_request":
         services.withdraw_on_request(case=case, clerk=user, reason=p.reason, expected_version=v)
+    elif action == "deliver":
+        services.record_delivery(case=case, clerk=user, expected_version=v, note=p.note)
     else:
         services.end_special_procedure(case=case, clerk=user, expected_version=v)
 

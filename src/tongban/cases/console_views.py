@@ -27,6 +27,7 @@ from tongban.cases.errors import Conflict
 from tongban.cases.form_rendering import SchemaForm, display_answers
 from tongban.cases.forms import (
     DecideForm,
+    DeliveryForm,
     RefuseAtIntakeForm,
     ReviewForm,
     SpecialProcedureForm,
@@ -220,6 +221,8 @@ def _action_forms(case: Case, allowed: set[str], data: Any = None, which: str = 
         forms["withdraw_on_request"] = WithdrawOnRequestForm(
             bound("withdraw_on_request"), initial=version, prefix="withdraw"
         )
+    if "deliver" in allowed:
+        forms["deliver"] = DeliveryForm(bound("deliver"), initial=version, prefix="deliver")
     if {"accept", "end_special_procedure"} & allowed:
         forms["plain"] = VersionedForm(initial=version, prefix="plain")
     return forms
@@ -412,6 +415,9 @@ def _run(request: HttpRequest, user: User, case: Case, action: str, form: Any) -
             case=case, clerk=user, reason=data["reason"], expected_version=data["expected_version"]
         )
         return _("已按申请人的要求撤回办件 %(number)s，申请人会收到通知。") % {"number": case.number}
+    if action == "deliver":
+        services.record_delivery(case=case, clerk=user, expected_version=data["expected_version"], note=data["note"])
+        return _("已登记领取，办件 %(number)s 已送达。") % {"number": case.number}
     raise Http404
 
 

@@ -194,6 +194,21 @@ class WithdrawOnRequestForm(VersionedForm):
     )
 
 
+class DeliveryForm(VersionedForm):
+    """送达登记: the result is handed over at the window."""
+
+    identity_checked = forms.BooleanField(
+        label=_("已核验领取人身份（本人或其书面委托的代领人）"),
+        error_messages={"required": _("请先核验领取人的身份证件。")},
+    )
+    note = forms.CharField(
+        label=_("备注（选填）"),
+        max_length=500,
+        required=False,
+        help_text=_("例如：由受托人李四代领，委托书已留存"),
+    )
+
+
 class WindowIntakeForm(forms.Form):
     """综合窗口 无差别受理: the clerk files for a citizen who stands at the window."""
 

@@ -30,6 +30,13 @@ class CaseStatus(models.TextChoices):
     CONCLUDED = "concluded", _("已办结")
 
 
+class DeliveryMethod(models.TextChoices):
+    """送达方式: how the applicant receives the result."""
+
+    ELECTRONIC = "electronic", _("电子送达（在“我的办件”查收）")
+    PICKUP = "pickup", _("窗口领取")
+
+
 #: The clock runs in these states (the deadline scan looks only at them).
 RUNNING_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
 #: Before a decision: the applicant may still withdraw.
@@ -136,6 +143,10 @@ class Case(models.Model):
     query_code_encrypted = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=100, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True, help_text="consent recorded at the window")
+    delivery = models.CharField(
+        max_length=12, choices=DeliveryMethod.choices, default=DeliveryMethod.ELECTRONIC, help_text="送达方式"
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True, help_text="送达: when the result reached the applicant")
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -171,6 +182,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def awaits_pickup(self) -> bool:
+        """待领取: approved, to be collected at a window, not collected yet."""
+        return self.status == CaseStatus.APPROVED and self.delivery == DeliveryMethod.PICKUP and not self.delivered_at
 
     @property
     def title(self) -> str:

@@ -128,6 +128,12 @@ def _transfer(user: User, case: Case) -> bool:
     return acts_in_department(user, case.department, (*HANDLING, *HEAD)) or intake_for(user, case)
 
 
+@rule("cases.deliver")
+def _deliver(user: User, case: Case) -> bool:
+    """送达登记: the case department's staff or a comprehensive window that covers it hand out results."""
+    return acts_in_department(user, case.department, (*INTAKE, *HANDLING, *HEAD)) or intake_for(user, case)
+
+
 @rule("cases.special_procedure")
 def _special_procedure(user: User, case: Case) -> bool:
     return acts_in_department(user, case.department, HEAD)

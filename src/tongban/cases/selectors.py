@@ -211,6 +211,8 @@ def progress(*, number: str, query_code: str) -> ProgressView | None:
 def allowed_actions(*, case: Case, user: Any) -> set[str]:
     """The actions the user may take on the case now (drives the console buttons)."""
     actions: set[str] = set()
+    if case.awaits_pickup and user.kind == UserKind.STAFF and can(user, "cases.deliver", case):
+        actions.add("deliver")
     if case.status in FINAL_STATUSES:
         return actions
     if user.kind != UserKind.STAFF:

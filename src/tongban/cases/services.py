@@ -40,6 +40,7 @@ from tongban.cases.models import (
     CaseStatus,
     CaseTask,
     ClockState,
+    DeliveryMethod,
     Draft,
     MaterialFile,
     MaterialOrigin,
@@ -363,6 +364,15 @@ def _attach_reused(case: Case, needs: list[MaterialNeed], given: set[str]) -> No
     MaterialFile.objects.bulk_create(rows)
 
 
+def delivery_for(item: ServiceItem) -> str:
+    """送达方式 of a new case: electronic where the result is an electronic certificate or the item is
+    handled wholly online (全程网办), else collected at a window."""
+    result = item.result or {}
+    if result.get("certificate_type") or item.online_depth == OnlineDepth.FULLY_ONLINE:
+        return DeliveryMethod.ELECTRONIC
+    return DeliveryMethod.PICKUP
+
+
 def _new_case(
     *,
     item: ServiceItem,
@@ -405,6 +415,7 @@ def _new_case(
         bundle_case=bundle_case,
         position=position,
         waits_for=waits_for,
+        delivery=delivery_for(item),
     )
     if state is not None:
         flow.store(case, state)  # written with the INSERT, not by a second UPDATE
@@ -753,6 +764,7 @@ def _conclude(case: Case, result: dict[str, Any], *, actor: Any, text: str = "")
             certificate_type=str(result_info.get("certificate_type") or ""),
         )
     if case.decision == "approved":
+        _deliver_on_approval(case)
         _start_followers(case)
     else:
         _stop_followers(case)
@@ -763,6 +775,40 @@ def _conclude(case: Case, result: dict[str, Any], *, actor: Any, text: str = "")
             .get(pk=case.bundle_case_id)
         )
         _update_parent(parent)
+
+
+def _deliver_on_approval(case: Case) -> None:
+    """送达 at approval: an electronic result reaches the applicant's account at once; a paper result
+    waits at the window (the applicant sees "待领取" and where to go)."""
+    if case.bundle_case_id is not None:
+        return  # a bundle's items are delivered with the bundle
+    result_name = str((case.item.result or {}).get("name") or "") if case.item is not None else ""
+    what = f"《{result_name}》" if result_name else _("办理结果")
+    if case.delivery == DeliveryMethod.ELECTRONIC:
+        case.delivered_at = case.concluded_at
+        case.save(update_fields=["delivered_at"])
+        _event(case, actor=None, action="deliver", label=_("电子送达：%(what)s已送达您的账户") % {"what": what})
+        return
+    _notify(
+        case,
+        title=_("办件 %(number)s 待领取") % {"number": case.number},
+        body=_("请携带本人身份证件到%(department)s窗口领取%(what)s。")
+        % {"department": case.department.name, "what": what},
+    )
+
+
+@transaction.atomic
+def record_delivery(*, case: Case, clerk: Any, expected_version: int, note: str = "") -> Case:
+    """送达登记: the window hands the result to the applicant (or the person they authorised)."""
+    case = _lock(case, expected_version)
+    ensure_can(clerk, "cases.deliver", case)
+    if not case.awaits_pickup:
+        raise Conflict(_("该办件没有待领取的结果（可能已领取），请刷新后查看。"))
+    case.delivered_at = timezone.now()
+    _save(case, "delivered_at")
+    _audit(case, actor=clerk, action="deliver", note=note.strip())
+    _status_changed(case, actor=clerk, action="deliver", label=_("已领取办理结果（窗口送达）"), comment=note.strip())
+    return case
 
 
 # --- handling ----------------------------------------------------------------------------------------
