@@ -28,7 +28,7 @@ import tantivy
 from tongban.search.analysis import ParsedQuery, QueryAnalyzer
 from tongban.search.documents import DocumentSource, SearchDocument
 from tongban.search.ranking import RankQuery, is_enforcement, name_actions, score_payload
-from tongban.search.text import CJK_RUN, bigrams, compact
+from tongban.search.text import CJK_RUN, bigrams, compact, compact_uncached
 from tongban.search.vocab import Vocabulary, words_of
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -115,7 +115,8 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
     aliases = [compact(a) for a in doc.aliases if a]
     aliases += [a for a in abbreviations(name) if a not in aliases]
     context = " ".join(compact(t) for t in [*doc.theme_text, doc.result, *doc.members] if t)
-    materials = " ".join(compact(m) for m in [*doc.materials, doc.department_name] if m)
+    material_names = " ".join(compact(m) for m in doc.materials if m)
+    materials = " ".join(t for t in (material_names, compact(doc.department_name)) if t)
     summary = compact(doc.summary)[:300]
     d = tantivy.Document()
     d.add_text("key", doc.key)
@@ -134,32 +135,35 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
     d.add_integer("depth", doc.online_depth)
     d.add_bytes(
         "payload",
-        encode_payload(doc, name=name, aliases=aliases, context=context, summary=summary, materials=materials),
+        encode_payload(doc, name=name, aliases=aliases, context=context, materials=material_names),
     )
     return d
 
 
 _SEP, _LIST_SEP = "\x1f", "\x1e"
-_PAYLOAD_V3 = "3"
+_PAYLOAD_V4 = "4"
+_V4_MARK = _PAYLOAD_V4.encode("utf-16-le")
+SUMMARY_SHOWN, SUMMARY_RANKED = 160, 300
 
 
 def _clean(text: str) -> str:
     return text.replace(_SEP, " ").replace(_LIST_SEP, " ")
 
 
-def encode_payload(
-    doc: SearchDocument, *, name: str, aliases: list[str], context: str, summary: str, materials: str
-) -> bytes:
+def encode_payload(doc: SearchDocument, *, name: str, aliases: list[str], context: str, materials: str) -> bytes:
     """The stored payload: display fields and the normalised texts ranking reads, separator-joined (no JSON).
 
-    Fields: version, name, summary (display), department name, region, depth, popularity, compact name (empty
-    when it equals the name), compact aliases, context, compact summary, materials, "1" for enforcement on the
-    public (处罚 / 强制 / 检查) else "", the secondary action families in the name (see ranking.name_actions).
+    Fields: version, name, summary, department name, region, depth, popularity, compact name (empty when it
+    equals the name), compact aliases, context, compact material names, "1" for enforcement on the public
+    (处罚 / 强制 / 检查) else "", the secondary action families in the name (see ranking.name_actions).
+    Nothing is stored twice: the compact summary and the department in the material text are derived when
+    read. UTF-16, as the text is nearly all CJK (two bytes a character instead of three): the stored
+    payloads are most of the index, and a search worker ends up with the whole index in memory.
     """
     fields = [
-        _PAYLOAD_V3,
+        _PAYLOAD_V4,
         _clean(doc.name),
-        _clean(doc.summary[:160]),
+        _clean(doc.summary[:SUMMARY_RANKED]),
         _clean(doc.department_name),
         _clean(doc.region),
         str(int(doc.online_depth)),
@@ -167,20 +171,42 @@ def encode_payload(
         "" if name == doc.name else name,
         _LIST_SEP.join(aliases),
         context,
-        summary,
         materials,
         "1" if is_enforcement(name, doc.item_kind) else "",
         "".join(sorted(name_actions(name))),
     ]
-    return _SEP.join(fields).encode()
+    return _SEP.join(fields).encode("utf-16-le")
 
 
 def decode_payload(raw: Any) -> dict[str, Any]:
-    """The payload as the dict ranking reads (also reads the JSON payloads of indexes built before v2)."""
+    """The payload as the dict ranking reads (also reads the payloads of indexes built before v4)."""
     if not isinstance(raw, bytes) or not raw:
         return {"n": "", "N": ""}
     if raw[:1] == b"{":
         return dict(json.loads(raw))
+    if raw[:2] != _V4_MARK:
+        return _decode_v3(raw)
+    parts = raw.decode("utf-16-le").split(_SEP)
+    _v, name, summary, department, region, depth, pop, cname, aliases, context, materials = parts[:11]
+    enforcement, actions = parts[11:13] if len(parts) >= 13 else ("", "")
+    return {
+        "N": name,
+        "S": summary[:SUMMARY_SHOWN],
+        "d": department,
+        "r": region,
+        "o": int(depth),
+        "p": int(pop),
+        "n": cname or name,
+        "a": aliases.split(_LIST_SEP) if aliases else [],
+        "c": context,
+        "s": compact_uncached(summary)[:SUMMARY_RANKED],
+        "m": " ".join(t for t in (materials, compact(department)) if t),
+        "e": enforcement == "1",
+        "x": actions,
+    }
+
+
+def _decode_v3(raw: bytes) -> dict[str, Any]:
     parts = raw.decode().split(_SEP)
     _v, name, summary, department, region, depth, pop, cname, aliases, context, csummary, materials = parts[:12]
     enforcement, actions = parts[12:14] if len(parts) >= 14 else ("", "")

@@ -44,6 +44,15 @@ def normalize(text: str) -> str:
     return _KEEP.sub(" ", text).strip()
 
 
+def compact_uncached(text: str) -> str:
+    """compact() without caches: for the many one-off texts (summaries) read while ranking, which would
+    only crowd the caches out."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    if any(ch in _TRADITIONAL for ch in text):
+        text = _t2s.convert(text)
+    return _KEEP.sub("", text)
+
+
 def compact(text: str) -> str:
     """normalize() without spaces: the form names are compared in."""
     return normalize(text).replace(" ", "")
