@@ -39,7 +39,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from tongban.notices.services import deliver_outbox, outbox_is_polled
 
-        extra = ["--batch"] if options["batch"] else []
+        # one process: no code reloader (it would run a second copy of the outbox loop beside it)
+        extra = ["--no-reload", *(["--batch"] if options["batch"] else [])]
         if options["batch"]:
             call_command("db_worker", "--interval", str(options["interval"]), *extra)
             if outbox_is_polled():
