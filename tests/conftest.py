@@ -73,6 +73,15 @@ def staff_client(username: str) -> Client:
 
 
 @pytest.fixture(autouse=True)
+def _no_reserved_case_numbers():
+    """A test that empties the database must not leave this process holding a block of its numbers."""
+    yield
+    from tongban.cases import numbers
+
+    numbers.forget_reserved_numbers()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and caches start empty in every test (Redis keeps them between runs)."""
     from django.core.cache import cache

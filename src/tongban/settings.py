@@ -268,6 +268,9 @@ LOGGING = {
     },
 }
 
+# 办件编号 under load: at most this many numbers reserved at once per process (1 = one at a time)
+CASE_NUMBER_BLOCK = env.int("TONGBAN_CASE_NUMBER_BLOCK", default=32)
+
 TONGBAN = {
     "HELP_LINE": env.str("TONGBAN_HELP_LINE", default="12345"),
     "PLATFORM_NAME": env.str("TONGBAN_PLATFORM_NAME", default="通办"),

@@ -14,7 +14,16 @@ from tests.cases.conftest import submit, upload
 from tests.cases.test_handling import fresh
 from tongban.cases import flow, numbers, selectors, services
 from tongban.cases.errors import Conflict
-from tongban.cases.models import Case, CaseEvent, CaseStatus, CaseTask, MaterialFile, Supplement, TaskStatus
+from tongban.cases.models import (
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    CaseStatus,
+    CaseTask,
+    MaterialFile,
+    Supplement,
+    TaskStatus,
+)
 from tongban.catalog.models import ServiceItem
 from tongban.notices.models import Message
 
@@ -131,3 +140,52 @@ def test_cleanup_uploads_removes_only_old_orphans(item, people, media):
     assert default_storage.exists(fresh_orphan)
     assert default_storage.exists(kept)
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_busy_item_takes_its_numbers_in_blocks_and_they_stay_consecutive(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CASE_NUMBER_BLOCK = 16
+    day = timezone.localdate()
+    with CaptureQueriesContext(connection) as queries:
+        got = [numbers.next_number(code="TEST-B", day=day) for _ in range(40)]
+    assert [int(n[-6:]) for n in got] == list(range(1, 41)), "one process: consecutive"
+    bumps = [q for q in queries.captured_queries if "casenumbercounter" in q["sql"].lower()]
+    assert len(bumps) < 10, "one counter statement per block, not per number"
+    assert CaseNumberCounter.objects.get(code="TEST-B", day=day).last >= 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbers_from_blocks_never_repeat_across_threads(settings):
+    import threading
+
+    from django.db import connection
+
+    settings.CASE_NUMBER_BLOCK = 8
+    day = timezone.localdate()
+    got: list[str] = []
+    lock = threading.Lock()
+
+    def take() -> None:
+        try:
+            mine = [numbers.next_number(code="TEST-T", day=day) for _ in range(25)]
+            with lock:
+                got.extend(mine)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 100 and len(set(got)) == 100
+
+
+def test_inside_a_transaction_numbers_are_taken_one_at_a_time(settings):
+    settings.CASE_NUMBER_BLOCK = 16
+    day = timezone.localdate()
+    first = numbers.next_number(code="TEST-A", day=day)
+    assert CaseNumberCounter.objects.get(code="TEST-A", day=day).last == int(first[-6:]) == 1

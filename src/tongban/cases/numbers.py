@@ -1,11 +1,15 @@
 """办件编号 and 查询码.
 
 - Case number: implementation code + yyyyMMdd + 6-digit sequence. The sequence comes from a counter
-  row per (code, day), bumped with one `UPDATE … RETURNING` statement: the row lock is held only
-  for that statement when it runs outside a transaction (submissions take their number before
-  opening theirs), so submissions of the same item no longer queue behind each other's commit.
-  Numbers are unique and increase per day on SQLite and PostgreSQL; a number taken by a submission
-  that then fails is not reused (a gap in the sequence, as with any database sequence).
+  row per (code, day), bumped with one `UPDATE … RETURNING` statement outside the submitting
+  transaction, so submissions of the same item never queue behind each other's commit. Numbers are
+  unique on SQLite and PostgreSQL; a number taken by a submission that then fails is not reused (a
+  gap, as with any database sequence).
+- Under load (`CASE_NUMBER_BLOCK` > 1, the production default) a process takes numbers in blocks:
+  when its last block of an item's numbers ran out within a second, the next is twice as large (up
+  to the setting), so a busy item costs one counter statement per block instead of per submission,
+  and a quiet one still gets consecutive numbers one at a time. Numbers then increase per process;
+  across app servers they interleave, and a block left unused when a process stops leaves a gap.
 - Query code: 10 characters from Crockford's 32-letter alphabet (no I, L, O, U) = 50 bits. Stored
   as a keyed hash (for the look-up) and encrypted (so the applicant can see it again).
 """
@@ -14,8 +18,12 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
+import time
+from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from tongban.cases.models import CaseNumberCounter
@@ -25,32 +33,83 @@ QUERY_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 QUERY_CODE_LENGTH = 10
 
 
-def _bump(code: str, day: date) -> int | None:
+HOT_SECONDS = 1.0
+
+
+def _bump(code: str, day: date, by: int) -> int | None:
     table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
-    sql = f'UPDATE {table} SET "last" = "last" + 1 WHERE "code" = %s AND "day" = %s RETURNING "last"'  # noqa: S608
+    sql = f'UPDATE {table} SET "last" = "last" + %s WHERE "code" = %s AND "day" = %s RETURNING "last"'  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [code, connection.ops.adapt_datefield_value(day)])
+        cursor.execute(sql, [by, code, connection.ops.adapt_datefield_value(day)])
         row = cursor.fetchone()
     return int(row[0]) if row else None
+
+
+def _take(code: str, day: date, count: int) -> int:
+    """Reserve `count` numbers of (code, day); returns the last of them."""
+    last = _bump(code, day, count)
+    if last is None:
+        try:
+            with transaction.atomic():
+                CaseNumberCounter.objects.create(code=code, day=day, last=count)
+            last = count
+        except IntegrityError:
+            last = _bump(code, day, count)
+    if last is None:  # pragma: no cover - the row exists once the insert above lost its race
+        raise IntegrityError("case number counter missing")
+    return last
+
+
+@dataclass
+class _Block:
+    """Numbers of one (code, day) this process reserved and has not handed out yet."""
+
+    next: int
+    last: int
+    size: int
+    taken_at: float
+
+
+_blocks: dict[tuple[str, date], _Block] = {}
+_blocks_lock = threading.Lock()
+
+
+def _from_block(code: str, day: date, largest: int) -> int:
+    with _blocks_lock:
+        block = _blocks.get((code, day))
+        if block is not None and block.next <= block.last:
+            block.next += 1
+            return block.next - 1
+        now = time.monotonic()
+        hot = block is not None and now - block.taken_at < HOT_SECONDS
+        size = min(block.size * 2, largest) if hot and block is not None else 1
+        last = _take(code, day, size)
+        if block is None:
+            for key in [k for k in _blocks if k[1] != day]:  # yesterday's blocks are of no more use
+                del _blocks[key]
+        _blocks[(code, day)] = _Block(next=last - size + 2, last=last, size=size, taken_at=now)
+        return last - size + 1
+
+
+def forget_reserved_numbers() -> None:
+    """Drop this process's unused blocks (as a restart would): for tests that empty the database."""
+    with _blocks_lock:
+        _blocks.clear()
 
 
 def next_number(*, code: str, day: date) -> str:
     """Allocate the next case number for `code` on `day`.
 
-    Call it before the submitting transaction opens: then it is one short autocommit statement.
-    Inside a transaction it is still correct (the row stays locked until that commit).
+    Call it before the submitting transaction opens: then it is one short autocommit statement (or
+    none, from this process's block). Inside a transaction it takes one number, never a block (a
+    rolled-back transaction would give the block back to the counter while this process kept it).
     """
-    last = _bump(code, day)
-    if last is None:
-        try:
-            with transaction.atomic():
-                CaseNumberCounter.objects.create(code=code, day=day, last=1)
-            last = 1
-        except IntegrityError:
-            last = _bump(code, day)
-    if last is None:  # pragma: no cover - the row exists once the insert above lost its race
-        raise IntegrityError("case number counter missing")
-    return f"{code}{day:%Y%m%d}{last:06d}"
+    largest = int(getattr(settings, "CASE_NUMBER_BLOCK", 1))
+    if largest > 1 and not connection.in_atomic_block:
+        sequence = _from_block(code, day, largest)
+    else:
+        sequence = _take(code, day, 1)
+    return f"{code}{day:%Y%m%d}{sequence:06d}"
 
 
 def new_query_code() -> str:
