@@ -189,3 +189,30 @@ def test_inside_a_transaction_numbers_are_taken_one_at_a_time(settings):
     day = timezone.localdate()
     first = numbers.next_number(code="TEST-A", day=day)
     assert CaseNumberCounter.objects.get(code="TEST-A", day=day).last == int(first[-6:]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forked_process_does_not_hand_out_its_parents_reserved_numbers(settings):
+    import multiprocessing
+
+    from django.db import connections
+
+    settings.CASE_NUMBER_BLOCK = 16
+    day = timezone.localdate()
+    for _ in range(4):  # the parent now holds a block with numbers left
+        numbers.next_number(code="TEST-F", day=day)
+    assert numbers._blocks[("TEST-F", day)].next <= numbers._blocks[("TEST-F", day)].last
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        (child,) = pool.map(_numbers_in_child, [day])
+    mine = numbers.next_number(code="TEST-F", day=day)
+    assert child != mine
+
+
+def _numbers_in_child(day):
+    from django.db import connection
+
+    try:
+        return numbers.next_number(code="TEST-F", day=day)
+    finally:
+        connection.close()

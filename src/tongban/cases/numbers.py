@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 import threading
 import time
@@ -95,6 +96,16 @@ def forget_reserved_numbers() -> None:
     """Drop this process's unused blocks (as a restart would): for tests that empty the database."""
     with _blocks_lock:
         _blocks.clear()
+
+
+def _forget_in_forked_child() -> None:
+    """A forked process (gunicorn worker, bench client) must not hand out its parent's numbers too."""
+    global _blocks_lock
+    _blocks_lock = threading.Lock()  # it may have been held by another thread at the fork
+    _blocks.clear()
+
+
+os.register_at_fork(after_in_child=_forget_in_forked_child)
 
 
 def next_number(*, code: str, day: date) -> str:
