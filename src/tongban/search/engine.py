@@ -188,28 +188,35 @@ def decode_payload(raw: Any) -> dict[str, Any]:
         return _decode_v3(raw)
     parts = raw.decode("utf-16-le").split(_SEP)
     _v, name, summary, department, region, depth, pop, cname, aliases, context, materials = parts[:11]
-    enforcement, actions = parts[11:13] if len(parts) >= 13 else ("", "")
-    return {
-        "N": name,
-        "S": summary[:SUMMARY_SHOWN],
-        "d": department,
-        "r": region,
-        "o": int(depth),
-        "p": int(pop),
-        "n": cname or name,
-        "a": aliases.split(_LIST_SEP) if aliases else [],
-        "c": context,
-        "s": compact_uncached(summary)[:SUMMARY_RANKED],
-        "m": " ".join(t for t in (materials, compact(department)) if t),
-        "e": enforcement == "1",
-        "x": actions,
-    }
+    flags = parts[11:13] if len(parts) >= 13 else ["", ""]
+    shown, ranked = summary[:SUMMARY_SHOWN], compact_uncached(summary)[:SUMMARY_RANKED]
+    with_department = " ".join(t for t in (materials, compact(department)) if t)
+    return _payload(
+        name, shown, department, region, depth, pop, cname, aliases, context, ranked, with_department, *flags
+    )
 
 
 def _decode_v3(raw: bytes) -> dict[str, Any]:
     parts = raw.decode().split(_SEP)
-    _v, name, summary, department, region, depth, pop, cname, aliases, context, csummary, materials = parts[:12]
-    enforcement, actions = parts[12:14] if len(parts) >= 14 else ("", "")
+    flags = parts[12:14] if len(parts) >= 14 else ["", ""]
+    return _payload(*parts[1:12], *flags)
+
+
+def _payload(
+    name: str,
+    summary: str,
+    department: str,
+    region: str,
+    depth: str,
+    pop: str,
+    cname: str,
+    aliases: str,
+    context: str,
+    compact_summary: str,
+    materials: str,
+    enforcement: str,
+    actions: str,
+) -> dict[str, Any]:
     return {
         "N": name,
         "S": summary,
@@ -220,7 +227,7 @@ def _decode_v3(raw: bytes) -> dict[str, Any]:
         "n": cname or name,
         "a": aliases.split(_LIST_SEP) if aliases else [],
         "c": context,
-        "s": csummary,
+        "s": compact_summary,
         "m": materials,
         "e": enforcement == "1",
         "x": actions,
