@@ -21,10 +21,11 @@ from tongban.catalog.models import ServiceItem
 from tongban.orgs.models import Department
 from tongban.workflow import engine
 from tongban.workflow.engine import ProcessState, TaskInfo
+from tongban.workflow.services import PARALLEL_KEY
 
 DEFAULT_PROCESS = "single_review"
 INSTANT_PROCESS = "instant"
-PARALLEL_PROCESS = "parallel_review"
+PARALLEL_PROCESS = PARALLEL_KEY
 
 
 def process_key_for(item: ServiceItem) -> str:

@@ -31,6 +31,7 @@ from tongban.cases.schema import form_schema_for, merged_form_for
 from tongban.catalog.models import Bundle, Material, ServiceItem
 from tongban.core import audit, crypto
 from tongban.core.masking import mask_bank_card, mask_id_number, mask_mobile, mask_name
+from tongban.orgs.selectors import departments_within
 
 __all__ = [
     "MaterialNeed",
@@ -91,7 +92,7 @@ def oversight_for(
     condition = Q(pk__in=[])
     for a in assignments(user):
         if a.role in (StaffRole.SUPERVISOR, StaffRole.ADMINISTRATOR):
-            condition |= Q(department__region=a.scope) | Q(department__region__path__startswith=a.scope.path + "/")
+            condition |= Q(department__in=departments_within(a.scope))
         elif a.role == StaffRole.DEPARTMENT_HEAD and a.department.region.is_within(a.scope):
             condition |= Q(department_id=a.department_id)
     cases = Case.objects.filter(condition, status__in=OPEN_STATUSES).exclude(clock_state=ClockState.GREEN)

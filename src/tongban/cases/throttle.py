@@ -10,7 +10,9 @@ every app server.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
+
+from tongban.core import ratelimit
+from tongban.core.ratelimit import Limit
 
 MAX_NUMBER_CHARS = 140
 
@@ -23,18 +25,6 @@ def window_seconds() -> int:
     return _setting("PROGRESS_WINDOW_SECONDS", 600)
 
 
-def _over(key: str, limit: int, window: int) -> bool:
-    """Count one try; True when over the limit."""
-    if cache.add(key, 1, timeout=window):
-        return limit < 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
-
-
 def progress_limited(*, address: str, number: str) -> bool:
     """Count one progress look-up; True when the address or the case number is over its limit.
 
@@ -42,11 +32,11 @@ def progress_limited(*, address: str, number: str) -> bool:
     """
     window = window_seconds()
     number = (number or "").strip()[:MAX_NUMBER_CHARS]
-    by_address = _over(
-        f"cases:progress:addr:{address or 'unknown'}", _setting("PROGRESS_TRIES_PER_ADDRESS", 60), window
+    by_address = ratelimit.hit(
+        "progress-address", address or "unknown", (Limit(_setting("PROGRESS_TRIES_PER_ADDRESS", 60), window),)
     )
-    by_number = _over(f"cases:progress:num:{number}", _setting("PROGRESS_TRIES_PER_NUMBER", 10), window)
-    return by_address or by_number
+    by_number = ratelimit.hit("progress-number", number, (Limit(_setting("PROGRESS_TRIES_PER_NUMBER", 10), window),))
+    return bool(by_address or by_number)
 
 
 def client_address(meta: dict[str, object]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -62,14 +63,15 @@ def item_edit(request: HttpRequest, code: str) -> HttpResponse:
         formset = MaterialFormSet(request.POST, prefix="materials")
         if form.is_valid() and formset.is_valid():
             try:
-                update_item(
-                    item=item,
-                    actor=request.user,
-                    changes=form.changes(item),
-                    materials=material_records(formset, stored),
-                )
-                key, departments = form.process_choice()
-                assign_process(item=item, key=key, departments=departments, actor=request.user)
+                with transaction.atomic():  # the item and its process are saved together or not at all
+                    update_item(
+                        item=item,
+                        actor=request.user,
+                        changes=form.changes(item),
+                        materials=material_records(formset, stored),
+                    )
+                    key, departments = form.process_choice()
+                    assign_process(item=item, key=key, departments=departments, actor=request.user)
             except ValidationError as exc:
                 for field, problems in exc.message_dict.items():
                     target = FIELD_FOR.get(field, field)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from tongban.core import audit
 from tongban.core.validators import validate_credit_code
 from tongban.orgs.models import Department, Region
+from tongban.orgs.selectors import root_region
 
 PLATFORM_DEPARTMENT_SUFFIX = "-PLATFORM"
 
@@ -80,18 +80,6 @@ def upsert_department(
         action="department",
     )
     return department
-
-
-def root_region() -> Region:
-    """The one region without a parent: the top of the platform's region tree."""
-    roots = list(Region.objects.filter(parent=None)[:2])
-    if not roots:
-        raise ValidationError(
-            _("还没有行政区划。请先用 tongban add-region 建立平台所辖的最高一级行政区划。"), code="no_region"
-        )
-    if len(roots) > 1:
-        raise ValidationError(_("有多个最高一级行政区划，无法确定平台管理部门。"), code="many_root_regions")
-    return roots[0]
 
 
 @transaction.atomic
