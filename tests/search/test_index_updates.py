@@ -63,3 +63,17 @@ def test_reindex_command_rebuilds_from_the_tables(catalogue: Path) -> None:
     call_command("reindex")
     assert len(list(catalogue.glob("gen-*"))) == 1
     assert codes("出生登记")[0] == "GA-001"
+
+
+@pytest.mark.django_db
+def test_an_index_of_an_older_format_is_rebuilt_when_searched(catalogue: Path) -> None:
+    engine = services.get_engine()
+    state_file = next(catalogue.glob("gen-*/state.json"))
+    old_name = state_file.parent.name
+    state = json.loads(state_file.read_text())
+    del state["format"]  # as written by a release that kept payloads in tantivy's store
+    state_file.write_text(json.dumps(state))
+    engine._gen = None  # a process starting on that folder
+    engine.ensure_fresh(force=True)
+    assert codes("出生登记")[0] == "GA-001"
+    assert [p.name for p in catalogue.glob("gen-*")] != [old_name]

@@ -3,13 +3,15 @@
 `SearchEngine` is what the rest of the platform sees; a cluster search service could replace
 `TantivyEngine` later. The index is derived: the catalogue tables stay the truth. Each app server keeps
 its own copy under DATA_DIR/search-index (a generation folder named in CURRENT), brought up to date from
-the catalogue change log; the last applied change id is kept in the generation's state.json.
+the catalogue change log; the last applied change id is kept in the generation's state.json. What ranking
+reads of each candidate is in the generation's payload file, not in tantivy's store (see payloads.py).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import logging
 import math
 import os
 import shutil
@@ -27,9 +29,20 @@ import tantivy
 
 from tongban.search.analysis import ParsedQuery, QueryAnalyzer
 from tongban.search.documents import DocumentSource, SearchDocument
-from tongban.search.ranking import RankQuery, is_enforcement, name_actions, score_payload
+from tongban.search.payloads import (
+    FORMAT,
+    SAMPLES,
+    SUMMARY_RANKED,
+    PayloadReader,
+    PayloadWriter,
+    encode_payload,
+    train_dictionary,
+)
+from tongban.search.ranking import RankQuery, score_payload
 from tongban.search.text import CJK_RUN, bigrams, compact, compact_uncached
 from tongban.search.vocab import Vocabulary, words_of
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -77,13 +90,13 @@ class SearchEngine(Protocol):
 
 def _schema() -> tantivy.Schema:
     b = tantivy.SchemaBuilder()
-    b.add_text_field("key", stored=True, tokenizer_name="raw", index_option="basic")
+    b.add_text_field("key", tokenizer_name="raw", index_option="basic")
     for name in ("name_b", "alias_b", "other_b", "chars"):
         b.add_text_field(name, tokenizer_name="ws", index_option="freq")
     for name in ("audience", "theme", "department", "region"):
         b.add_text_field(name, tokenizer_name="raw", index_option="basic")
     b.add_integer_field("depth", indexed=True, fast=True)
-    b.add_bytes_field("payload", stored=True)
+    b.add_unsigned_field("at", fast=True)  # where the payload is in payloads.bin (see payloads.pack)
     return b.build()
 
 
@@ -110,19 +123,50 @@ def abbreviations(name: str) -> tuple[str, ...]:
     return tuple(sorted(a for a in out if a not in name))
 
 
-def to_tantivy(doc: SearchDocument) -> tantivy.Document:
-    name = compact(doc.name)
-    aliases = [compact(a) for a in doc.aliases if a]
-    aliases += [a for a in abbreviations(name) if a not in aliases]
-    context = " ".join(compact(t) for t in [*doc.theme_text, doc.result, *doc.members] if t)
-    material_names = " ".join(compact(m) for m in doc.materials if m)
-    materials = " ".join(t for t in (material_names, compact(doc.department_name)) if t)
-    summary = compact(doc.summary)[:300]
+@dataclass(frozen=True)
+class _Texts:
+    """A document's texts in compact form, as indexed and as stored in its payload."""
+
+    name: str
+    aliases: list[str]
+    context: str
+    materials: str  # material names
+    summary: str
+
+    @classmethod
+    def of(cls, doc: SearchDocument) -> _Texts:
+        name = compact(doc.name)
+        aliases = [compact(a) for a in doc.aliases if a]
+        aliases += [a for a in abbreviations(name) if a not in aliases]
+        return cls(
+            name=name,
+            aliases=aliases,
+            context=" ".join(compact(t) for t in [*doc.theme_text, doc.result, *doc.members] if t),
+            materials=" ".join(compact(m) for m in doc.materials if m),
+            summary=compact_uncached(doc.summary)[:SUMMARY_RANKED],
+        )
+
+    def payload(self, doc: SearchDocument) -> bytes:
+        return encode_payload(
+            doc,
+            name=self.name,
+            aliases=self.aliases,
+            context=self.context,
+            materials=self.materials,
+            summary=self.summary,
+        )
+
+
+def to_tantivy(doc: SearchDocument, payloads: PayloadWriter) -> tantivy.Document:
+    """The indexed fields of a document; its payload is appended to the generation's payload file."""
+    texts = _Texts.of(doc)
+    name, aliases = texts.name, texts.aliases
+    materials = " ".join(t for t in (texts.materials, compact(doc.department_name)) if t)
     d = tantivy.Document()
     d.add_text("key", doc.key)
     d.add_text("name_b", " ".join(_tokens(name)))
     d.add_text("alias_b", " ".join(frozenset().union(*(_tokens(a) for a in aliases))) if aliases else "")
-    d.add_text("other_b", " ".join(_tokens(context) | frozenset(bigrams(summary)) | _tokens(materials)))
+    d.add_text("other_b", " ".join(_tokens(texts.context) | frozenset(bigrams(texts.summary)) | _tokens(materials)))
     d.add_text("chars", " ".join(set(name + "".join(aliases))))
     for value in doc.audience:
         d.add_text("audience", value)
@@ -133,105 +177,8 @@ def to_tantivy(doc: SearchDocument) -> tantivy.Document:
         if n <= len(doc.region):
             d.add_text("region", doc.region[:n])
     d.add_integer("depth", doc.online_depth)
-    d.add_bytes(
-        "payload",
-        encode_payload(doc, name=name, aliases=aliases, context=context, materials=material_names),
-    )
+    d.add_unsigned("at", payloads.append(texts.payload(doc)))
     return d
-
-
-_SEP, _LIST_SEP = "\x1f", "\x1e"
-_PAYLOAD_V4 = "4"
-_V4_MARK = _PAYLOAD_V4.encode("utf-16-le")
-SUMMARY_SHOWN, SUMMARY_RANKED = 160, 300
-
-
-def _clean(text: str) -> str:
-    return text.replace(_SEP, " ").replace(_LIST_SEP, " ")
-
-
-def encode_payload(doc: SearchDocument, *, name: str, aliases: list[str], context: str, materials: str) -> bytes:
-    """The stored payload: display fields and the normalised texts ranking reads, separator-joined (no JSON).
-
-    Fields: version, name, summary, department name, region, depth, popularity, compact name (empty when it
-    equals the name), compact aliases, context, compact material names, "1" for enforcement on the public
-    (处罚 / 强制 / 检查) else "", the secondary action families in the name (see ranking.name_actions).
-    Nothing is stored twice: the compact summary and the department in the material text are derived when
-    read. UTF-16, as the text is nearly all CJK (two bytes a character instead of three): the stored
-    payloads are most of the index, and a search worker ends up with the whole index in memory.
-    """
-    fields = [
-        _PAYLOAD_V4,
-        _clean(doc.name),
-        _clean(doc.summary[:SUMMARY_RANKED]),
-        _clean(doc.department_name),
-        _clean(doc.region),
-        str(int(doc.online_depth)),
-        str(int(doc.popularity)),
-        "" if name == doc.name else name,
-        _LIST_SEP.join(aliases),
-        context,
-        materials,
-        "1" if is_enforcement(name, doc.item_kind) else "",
-        "".join(sorted(name_actions(name))),
-    ]
-    return _SEP.join(fields).encode("utf-16-le")
-
-
-def decode_payload(raw: Any) -> dict[str, Any]:
-    """The payload as the dict ranking reads (also reads the payloads of indexes built before v4)."""
-    if not isinstance(raw, bytes) or not raw:
-        return {"n": "", "N": ""}
-    if raw[:1] == b"{":
-        return dict(json.loads(raw))
-    if raw[:2] != _V4_MARK:
-        return _decode_v3(raw)
-    parts = raw.decode("utf-16-le").split(_SEP)
-    _v, name, summary, department, region, depth, pop, cname, aliases, context, materials = parts[:11]
-    flags = parts[11:13] if len(parts) >= 13 else ["", ""]
-    shown, ranked = summary[:SUMMARY_SHOWN], compact_uncached(summary)[:SUMMARY_RANKED]
-    with_department = " ".join(t for t in (materials, compact(department)) if t)
-    return _payload(
-        name, shown, department, region, depth, pop, cname, aliases, context, ranked, with_department, *flags
-    )
-
-
-def _decode_v3(raw: bytes) -> dict[str, Any]:
-    parts = raw.decode().split(_SEP)
-    flags = parts[12:14] if len(parts) >= 14 else ["", ""]
-    return _payload(*parts[1:12], *flags)
-
-
-def _payload(
-    name: str,
-    summary: str,
-    department: str,
-    region: str,
-    depth: str,
-    pop: str,
-    cname: str,
-    aliases: str,
-    context: str,
-    compact_summary: str,
-    materials: str,
-    enforcement: str,
-    actions: str,
-) -> dict[str, Any]:
-    return {
-        "N": name,
-        "S": summary,
-        "d": department,
-        "r": region,
-        "o": int(depth),
-        "p": int(pop),
-        "n": cname or name,
-        "a": aliases.split(_LIST_SEP) if aliases else [],
-        "c": context,
-        "s": compact_summary,
-        "m": materials,
-        "e": enforcement == "1",
-        "x": actions,
-    }
 
 
 def vocabulary_texts(doc: SearchDocument) -> list[str]:
@@ -246,13 +193,20 @@ def region_key(code: str) -> str:
     return code
 
 
+class OutdatedIndex(Exception):
+    """The generation was built by an older release (another schema or payload format): rebuild it."""
+
+
 class _Generation:
-    """One built index folder: the tantivy index, its vocabulary, its state."""
+    """One built index folder: the tantivy index, its payload file, its vocabulary, its state."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        if self.state().get("format") != FORMAT:
+            raise OutdatedIndex(path.name)
         self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
         self.index.register_tokenizer("ws", _WS)
+        self.payloads = PayloadReader(path)
         self.vocab = Vocabulary.load(path / "vocab.json")
         self._idf: dict[str, float] = {}
         self.searcher = self.index.searcher()
@@ -331,9 +285,12 @@ class TantivyEngine:
         if not name:
             return None
         if self._gen is None or name != self._gen_name:
-            self._gen = _Generation(self.root / name)
-            self._gen_name = name
-            self._analyzer = None
+            try:
+                gen = _Generation(self.root / name)
+            except OutdatedIndex:
+                logger.warning("search index %s is of an older format; rebuilding it", name)
+                return None
+            self._gen, self._gen_name, self._analyzer = gen, name, None
         return self._gen
 
     def analyzer(self) -> QueryAnalyzer:
@@ -382,6 +339,7 @@ class TantivyEngine:
             except ValueError:  # another process of this server holds the writer: it applies them
                 gen.reload()
                 return 0
+            payloads = PayloadWriter(gen.path)
             applied = 0
             while changes:
                 touched: dict[str, set[str]] = {}
@@ -400,11 +358,13 @@ class TantivyEngine:
                         writer.delete_documents_by_term("key", f"{kind}:{code}")
                     docs = self.source.documents(kind, codes)
                     for doc in docs:
-                        writer.add_document(to_tantivy(doc))
+                        writer.add_document(to_tantivy(doc, payloads))
                     gen.vocab.add_text(t for doc in docs for t in vocabulary_texts(doc))
                 last = changes[-1].id
                 applied += len(changes)
                 changes = self.source.changes_after(last)
+            payloads.sync()  # before the commit that points into it
+            payloads.close()
             writer.commit()
             writer.wait_merging_threads()
             gen.vocab.save(gen.path / "vocab.json")
@@ -424,15 +384,20 @@ class TantivyEngine:
             index = tantivy.Index(SCHEMA, path=str(path), reuse=False)
             index.register_tokenizer("ws", _WS)
             writer = index.writer(heap_size=96_000_000, num_threads=min(2, os.cpu_count() or 1))
+            documents = iter(self.source.all_documents())
+            first = list(itertools.islice(documents, SAMPLES))
+            payloads = PayloadWriter(path, dictionary=train_dictionary([_Texts.of(d).payload(d) for d in first]))
             vocab = Vocabulary()
             total = self.source.count()
             done = 0
-            for doc in self.source.all_documents():
-                writer.add_document(to_tantivy(doc))
+            for doc in itertools.chain(first, documents):
+                writer.add_document(to_tantivy(doc, payloads))
                 vocab.add_text(vocabulary_texts(doc))
                 done += 1
                 if progress is not None and done % 1000 == 0:
                     progress(done, total)
+            payloads.sync()
+            payloads.close()
             writer.commit()
             writer.wait_merging_threads()
             del writer
@@ -440,7 +405,9 @@ class TantivyEngine:
             abbreviations.cache_clear()
             words_of.cache_clear()
             vocab.save(path / "vocab.json", chars=True)
-            (path / "state.json").write_text(json.dumps({"last_change_id": change_id, "documents": done}))
+            (path / "state.json").write_text(
+                json.dumps({"format": FORMAT, "last_change_id": change_id, "documents": done})
+            )
             old = self._current_name()
             tmp = self.root / "CURRENT.tmp"
             tmp.write_text(name)
@@ -480,11 +447,12 @@ class TantivyEngine:
         tq = self._retrieval_query(parsed, filters)
         found = searcher.search(tq, limit=max(CANDIDATES, limit), count=False).hits
         rank = RankQuery(parsed, {alt: gen.idf(alt) for concept in parsed.concepts for alt in concept.alts})
+        places = searcher.fast_field_values("at", [address for _score, address in found])
         scored: list[tuple[float, int, dict[str, Any]]] = []
-        for position, (_score, address) in enumerate(found):
-            doc = searcher.doc(address)
-            payload = decode_payload(doc.get_first("payload"))
-            payload["k"] = doc.get_first("key")
+        for position, at in enumerate(places):
+            if not isinstance(at, int):  # no place: cannot happen in a generation of this format
+                continue
+            payload = gen.payloads.read(at)
             scored.append((score_payload(rank, payload), position, payload))
         scored.sort(key=lambda t: (-t[0], t[1]))
         hits = []

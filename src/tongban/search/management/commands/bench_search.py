@@ -20,8 +20,11 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
+from wsgiref.util import setup_testing_defaults
 
 import tantivy
 from django.core.management.base import BaseCommand
@@ -58,6 +61,21 @@ def _rss_mb(field: str = "VmRSS") -> float:
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _get(application: Any, url: str) -> int:
+    """One GET through the WSGI application, as gunicorn would call it; returns the status code."""
+    path, _sep, query = url.partition("?")
+    environ: dict[str, Any] = {"PATH_INFO": path, "QUERY_STRING": query, "REMOTE_ADDR": "127.0.0.1"}
+    setup_testing_defaults(environ)
+    status: list[str] = []
+    body = application(environ, lambda s, _h, _e=None: status.append(s))
+    try:
+        for _chunk in body:
+            pass
+    finally:
+        getattr(body, "close", lambda: None)()
+    return int(status[0].split()[0])
 
 
 COLLOQUIAL = [
@@ -205,6 +223,7 @@ class Command(BaseCommand):
                     "search_worker_p50_ms": worker["p50_ms"],
                     "search_worker_p95_ms": worker["p95_ms"],
                     "search_worker_p99_ms": worker["p99_ms"],
+                    "search_worker_statuses": worker["statuses"],
                     "index_mb": round(
                         sum(p.stat().st_size for p in services.index_path().rglob("*") if p.is_file()) / 2**20, 1
                     ),
@@ -224,32 +243,51 @@ class Command(BaseCommand):
 
     @staticmethod
     def _run_worker(queries: list[str]) -> dict[str, Any]:
-        """A fresh process that only serves searches: opens the existing index, runs the queries, reports.
+        """A fresh app worker (P7): the whole WSGI application, answering the queries through the search API.
 
-        The queries go through a file: generating them needs pypinyin, which a search-only process never loads.
+        The queries go through a file: generating them needs pypinyin, which a search worker never loads.
+        It runs in production mode (DEBUG off), as an app server does.
         """
+        from django.core.management import call_command
+
+        call_command("collectstatic", "--noinput", verbosity=0)  # as `tongban serve` does before it starts
         path = services.index_path() / "bench-queries.json"
         path.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
         command = [sys.executable, "-c", "from tongban.cli import main; main()", "bench-search", "--worker"]
-        done = subprocess.run(
-            [*command, "--query-file", str(path)], capture_output=True, text=True, check=True, env=dict(os.environ)
-        )
+        env = dict(os.environ) | {
+            "TONGBAN_DEBUG": "false",
+            "TONGBAN_DEMO": "false",
+            "TONGBAN_SECRET_KEY": "bench-" + os.urandom(16).hex(),
+            "TONGBAN_PERSONAL_DATA_KEY": "bench-" + os.urandom(16).hex(),
+        }
+        done = subprocess.run([*command, "--query-file", str(path)], capture_output=True, text=True, env=env)
+        if done.returncode:
+            raise RuntimeError(f"the app worker failed: {done.stderr[-2000:]}")
         return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
     def _worker(self, query_file: str) -> None:
+        from tongban.wsgi import application
+
         engine = services.get_engine()
         engine.check_interval = 3600.0
         engine.ensure_fresh(force=True)
         queries = list(json.loads(Path(query_file).read_text(encoding="utf-8")))
+        for page in ("/", "/search/?q=%E5%87%BA%E7%94%9F"):  # the portal's templates, as a worker serves them
+            _get(application, page)
         for q in QUERIES:
-            services.search(q, limit=10, log=False)
+            _get(application, "/api/v1/catalog/search?" + urlencode({"q": q}))
         engine._parsed.clear()
-        timings = self._time(queries)
+        timings, statuses = [], Counter[int]()
+        for q in queries:
+            t = time.perf_counter()
+            statuses[_get(application, "/api/v1/catalog/search?" + urlencode({"q": q, "limit": 10}))] += 1
+            timings.append((time.perf_counter() - t) * 1000)
         gc.collect()
         result = {
             "p50_ms": _percentile(timings, 0.50),
             "p95_ms": _percentile(timings, 0.95),
             "p99_ms": _percentile(timings, 0.99),
+            "statuses": {str(k): v for k, v in sorted(statuses.items())},
             "rss_mb": round(_rss_mb(), 1),
             "peak_rss_mb": round(_rss_mb("VmHWM"), 1),
             "anon_mb": round(_rss_mb("RssAnon"), 1),
@@ -259,7 +297,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _floor(engine: Any, queries: list[str]) -> list[float]:
-        """The same queries as plain OR queries of bigrams on raw tantivy, stored fields of the top 10 read."""
+        """The same queries as plain OR queries of bigrams on raw tantivy, the payloads of the top 10 read."""
         gen = engine._generation()
         searcher = gen.index.searcher()
         timings = []
@@ -273,8 +311,8 @@ class Command(BaseCommand):
                 for field in ("name_b", "alias_b", "other_b")
             ]
             hits = searcher.search(tantivy.Query.boolean_query(should), limit=10, count=False).hits
-            for _score, address in hits:
-                searcher.doc(address)
+            for at in searcher.fast_field_values("at", [address for _score, address in hits]):
+                gen.payloads.read(int(at or 0))
             timings.append((time.perf_counter() - t) * 1000)
         return timings
 
