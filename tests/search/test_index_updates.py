@@ -77,3 +77,53 @@ def test_an_index_of_an_older_format_is_rebuilt_when_searched(catalogue: Path) -
     engine.ensure_fresh(force=True)
     assert codes("出生登记")[0] == "GA-001"
     assert [p.name for p in catalogue.glob("gen-*")] != [old_name]
+
+
+@pytest.mark.django_db
+def test_a_damaged_payload_file_costs_the_damaged_results_not_the_answer(
+    catalogue: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    payloads = next(catalogue.glob("gen-*/payloads.bin"))
+    data = bytearray(payloads.read_bytes())
+    data[len(data) // 2 :] = b"\0" * (len(data) - len(data) // 2)  # the second half overwritten
+    payloads.write_bytes(bytes(data))
+    services.get_engine()._gen = None  # a process opening the damaged folder
+    hits = [services.search(q, log=False) for q in ("出生登记", "营业执照", "社保卡", "护照", "结婚")]
+    assert any(hits)  # payloads in the first half still answer
+    assert "run `tongban reindex`" in caplog.text
+
+
+def indexed_popularity(key: str) -> int:
+    import tantivy
+
+    from tongban.search.engine import SCHEMA
+
+    engine = services.get_engine()
+    engine.ensure_fresh(force=True)
+    gen = engine._gen
+    assert gen is not None
+    found = gen.searcher.search(tantivy.Query.term_query(SCHEMA, "key", key), limit=1).hits
+    [at] = gen.searcher.fast_field_values("at", [address for _score, address in found])
+    payload = gen.payloads.read(int(at or 0))
+    assert payload is not None
+    return int(payload["p"])
+
+
+@pytest.mark.django_db
+def test_guide_views_reach_the_index_each_time_they_double(catalogue: Path) -> None:
+    from tongban.catalog.models import Bundle, CatalogChange, ServiceItem
+    from tongban.catalog.services import record_item_view
+
+    item = ServiceItem.objects.get(code="GA-001")
+    bundle = Bundle.objects.filter(bundle_items__item=item).first()
+    assert bundle is not None  # 出生登记 is part of 新生儿出生一件事
+    last = CatalogChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    views = [record_item_view(item=item) for _ in range(5)]
+    assert views == [1, 2, 3, 4, 5]
+    new = CatalogChange.objects.filter(id__gt=last)
+    item_changes = new.filter(kind="item", code="GA-001").count()
+    bundle_changes = new.filter(kind="bundle", code=bundle.code).count()
+    assert (item_changes, bundle_changes) == (3, 3)  # at 1, 2 and 4 views, not at 3 or 5
+    services.apply_catalogue_changes()
+    assert indexed_popularity("item:GA-001") == 5  # read from the table when the change is applied
+    assert indexed_popularity(f"bundle:{bundle.code}") >= 5  # a bundle counts its most used item

@@ -28,7 +28,7 @@ import rjieba
 import tantivy
 
 from tongban.search.analysis import ParsedQuery, QueryAnalyzer
-from tongban.search.documents import DocumentSource, SearchDocument
+from tongban.search.documents import Change, DocumentSource, SearchDocument
 from tongban.search.payloads import (
     FORMAT,
     SAMPLES,
@@ -340,31 +340,11 @@ class TantivyEngine:
                 gen.reload()
                 return 0
             payloads = PayloadWriter(gen.path)
-            applied = 0
-            while changes:
-                touched: dict[str, set[str]] = {}
-                for change in changes:
-                    touched.setdefault(change.kind, set()).add(change.code)
-                for theme in touched.pop("theme", set()):
-                    expand = getattr(self.source, "codes_for_theme", None)
-                    if expand is not None:
-                        items, bundles = expand(theme)
-                        touched.setdefault("item", set()).update(items)
-                        touched.setdefault("bundle", set()).update(bundles)
-                for kind, codes in touched.items():
-                    if kind not in ("item", "bundle"):
-                        continue
-                    for code in codes:
-                        writer.delete_documents_by_term("key", f"{kind}:{code}")
-                    docs = self.source.documents(kind, codes)
-                    for doc in docs:
-                        writer.add_document(to_tantivy(doc, payloads))
-                    gen.vocab.add_text(t for doc in docs for t in vocabulary_texts(doc))
-                last = changes[-1].id
-                applied += len(changes)
-                changes = self.source.changes_after(last)
-            payloads.sync()  # before the commit that points into it
-            payloads.close()
+            try:
+                applied, last = self._write_changes(gen, writer, payloads, changes)
+                payloads.sync()  # before the commit that points into it
+            finally:
+                payloads.close()
             writer.commit()
             writer.wait_merging_threads()
             gen.vocab.save(gen.path / "vocab.json")
@@ -372,6 +352,37 @@ class TantivyEngine:
             gen.reload()
             self._analyzer = None
             return applied
+
+    def _write_changes(
+        self, gen: _Generation, writer: tantivy.IndexWriter, payloads: PayloadWriter, changes: list[Change]
+    ) -> tuple[int, int]:
+        """Replaces the documents the changes touch (and those of the themes they touch) until the log is
+        drained; returns (changes applied, last change id)."""
+        applied = 0
+        last = changes[-1].id
+        while changes:
+            touched: dict[str, set[str]] = {}
+            for change in changes:
+                touched.setdefault(change.kind, set()).add(change.code)
+            for theme in touched.pop("theme", set()):
+                expand = getattr(self.source, "codes_for_theme", None)
+                if expand is not None:
+                    items, bundles = expand(theme)
+                    touched.setdefault("item", set()).update(items)
+                    touched.setdefault("bundle", set()).update(bundles)
+            for kind, codes in touched.items():
+                if kind not in ("item", "bundle"):
+                    continue
+                for code in codes:
+                    writer.delete_documents_by_term("key", f"{kind}:{code}")
+                docs = self.source.documents(kind, codes)
+                for doc in docs:
+                    writer.add_document(to_tantivy(doc, payloads))
+                gen.vocab.add_text(t for doc in docs for t in vocabulary_texts(doc))
+            last = changes[-1].id
+            applied += len(changes)
+            changes = self.source.changes_after(last)
+        return applied, last
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Build a new generation from the source and switch to it; returns the number of documents."""
@@ -450,9 +461,9 @@ class TantivyEngine:
         places = searcher.fast_field_values("at", [address for _score, address in found])
         scored: list[tuple[float, int, dict[str, Any]]] = []
         for position, at in enumerate(places):
-            if not isinstance(at, int):  # no place: cannot happen in a generation of this format
+            payload = gen.payloads.read(at) if isinstance(at, int) else None
+            if payload is None:  # a damaged payload file (logged): the other candidates still answer
                 continue
-            payload = gen.payloads.read(at)
             scored.append((score_payload(rank, payload), position, payload))
         scored.sort(key=lambda t: (-t[0], t[1]))
         hits = []

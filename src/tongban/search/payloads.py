@@ -15,6 +15,7 @@ the file until the next rebuild (`tongban reindex`) writes a fresh generation.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
@@ -25,6 +26,8 @@ import zstandard as zstd
 from tongban.search.documents import SearchDocument
 from tongban.search.ranking import is_enforcement, name_actions
 from tongban.search.text import compact, compact_uncached
+
+logger = logging.getLogger(__name__)
 
 PAYLOAD_FILE, DICTIONARY_FILE = "payloads.bin", "payloads.dict"
 FORMAT = 5  # generations of an older format are rebuilt (their payloads were in tantivy's store)
@@ -178,6 +181,8 @@ class PayloadReader:
         dictionary = (folder / DICTIONARY_FILE).read_bytes()
         self._dictionary = zstd.ZstdCompressionDict(dictionary) if dictionary else None
         self._local = threading.local()
+        self._folder = folder
+        self._damage_reported = False
         self._fd = os.open(folder / PAYLOAD_FILE, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
 
     def _decompressor(self) -> zstd.ZstdDecompressor:
@@ -186,9 +191,19 @@ class PayloadReader:
             decompressor = self._local.decompressor = zstd.ZstdDecompressor(dict_data=self._dictionary)
         return decompressor
 
-    def read(self, at: int) -> dict[str, Any]:
+    def read(self, at: int) -> dict[str, Any] | None:
+        """The payload at `at`; None (and an error logged) when the file is damaged there."""
         offset, length = unpack(at)
-        return decode_payload(self._decompressor().decompress(os.pread(self._fd, length, offset)))
+        data = os.pread(self._fd, length, offset)
+        try:
+            if len(data) != length:
+                raise ValueError(f"{len(data)} of {length} bytes at offset {offset}")
+            return decode_payload(self._decompressor().decompress(data))
+        except (zstd.ZstdError, ValueError, UnicodeDecodeError) as exc:
+            if not self._damage_reported:  # once per process and generation, not once per candidate
+                self._damage_reported = True
+                logger.error("search payload unreadable in %s (%s); run `tongban reindex`", self._folder.name, exc)
+            return None
 
     def close(self) -> None:
         if self._fd >= 0:
