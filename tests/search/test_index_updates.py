@@ -127,3 +127,15 @@ def test_guide_views_reach_the_index_each_time_they_double(catalogue: Path) -> N
     services.apply_catalogue_changes()
     assert indexed_popularity("item:GA-001") == 5  # read from the table when the change is applied
     assert indexed_popularity(f"bundle:{bundle.code}") >= 5  # a bundle counts its most used item
+
+
+@pytest.mark.django_db
+def test_a_word_no_document_contains_does_not_count_in_ranking(catalogue: Path) -> None:
+    engine = services.get_engine()
+    engine.ensure_fresh(force=True)
+    gen = engine._gen
+    assert gen is not None
+    assert gen.idf("女朋友") == 0.0  # in no name, alias, summary or material
+    assert gen.idf("出生") > 1.0
+    # so it does not drown the words that matter: with or without it, the same service comes first
+    assert codes("下个月女朋友领证")[0] == codes("领证")[0]

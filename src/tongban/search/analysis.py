@@ -27,7 +27,12 @@ from tongban.search.vocab import Vocabulary
 # "注册一家公司" is "注册公司": a number-and-measure word between a verb and its object goes first
 _QUANTIFIER_RE = re.compile("一[个家张份套间辆本座位]|(?<=[开改办换起取弄搞做领补])个(?![体人税])")
 # Closing down said the everyday way: 不开了, 不想做了, 不再经营 … all mean 注销 (or 歇业)
-_CLOSING_RE = re.compile("不(?:想|再|打算|准备)*(?:开|干|做|营业|经营|开店|开公司)(?:下去)?(?:了|啦)?")
+_CLOSING_RE = re.compile(
+    "不(?:想|再|打算|准备)*(?:开|干|做|营业|经营|开店|开公司)(?:下去)?(?:了|啦)?"
+    "|(?:经营|开|干|做|撑|维持|办)不下去(?:了|啦)?"
+)
+# Directional complements (转过来, 退回来, 拿出来): the verb before them is what is asked (转, 退, 取)
+_DIRECTION_RE = re.compile("(?<=[\u4e00-\u9fff])(?:过来|回来|出来|进来|回去|出去|下来|上来|起来)")
 SAME_W = 0.65
 MAX_INITIALS = 5  # interpretations kept of a run of initials
 _FILLER_RE = re.compile("|".join(sorted(map(re.escape, FILLER_PHRASES), key=len, reverse=True)))
@@ -164,7 +169,7 @@ class QueryAnalyzer:
         normalized = normalize(raw)
         concepts: list[Concept] = []
         parts: list[str] = []
-        for token in TOKEN_RUN.findall(normalized):
+        for token in self._pinyin_runs(TOKEN_RUN.findall(normalized)):
             if token.isascii() and token.isalpha():
                 if token in self.synonyms:
                     parts.append(token)
@@ -181,7 +186,7 @@ class QueryAnalyzer:
                     continue
             parts.append(token)
         text = "".join(p if not p.isascii() else f" {p} " for p in parts).strip()
-        text = _CLOSING_RE.sub("注销", _QUANTIFIER_RE.sub("", text))
+        text = _CLOSING_RE.sub("注销", _DIRECTION_RE.sub("", _QUANTIFIER_RE.sub("", text)))
         core = _FILLER_RE.sub("", text).replace(" ", "")
         phrases = [m.group(0) for m in self._syn_re.finditer(text)] if self._syn_re is not None else []
         remaining = _FILLER_RE.sub(" ", text)
@@ -195,6 +200,8 @@ class QueryAnalyzer:
                     terms.append(Concept({run: 1.0}, 0.6))
                 continue
             terms.extend(self._cjk_concepts(run))
+        pinyin_alts = {alt for c in concepts for alt in c.alts}  # the words pinyin became: counted once
+        terms = [t for t in terms if not (len(t.alts) == 1 and next(iter(t.alts)) in pinyin_alts)]
         concepts.extend(terms)
         corrected = text
         for concept in terms:
@@ -219,6 +226,19 @@ class QueryAnalyzer:
             concepts=_merge(concepts),
             bundle_intent=any(p in compact_text for p in BUNDLE_INTENT_PHRASES),
         )
+
+    def _pinyin_runs(self, tokens: list[str]) -> list[str]:
+        """Neighbouring latin words joined ("gongshang peichang" -> "gongshangpeichang"): spaces fall anywhere
+        between syllables, and the joined spelling can be one catalogue word (工伤赔偿) where each half alone
+        is another (工商 + 赔偿). Synonym keys (sfz) stay apart."""
+        out: list[str] = []
+        for token in tokens:
+            latin = token.isascii() and token.isalpha() and token not in self.synonyms
+            if latin and out and out[-1].isascii() and out[-1].isalpha() and out[-1] not in self.synonyms:
+                out[-1] += token
+            else:
+                out.append(token)
+        return out
 
     def _synonym_concepts(self, phrases: list[str], terms: list[Concept]) -> list[Concept]:
         """The official words of the colloquial phrases found (synonym table), each group a concept.

@@ -18,6 +18,8 @@ FILLER_PHRASES = [
     "咋弄", "怎么样", "怎么", "怎样", "如何", "在哪里", "在哪儿", "在哪", "去哪里", "去哪", "哪里",
     "哪儿", "多少钱", "多久", "什么", "哪些", "办啥", "干啥", "一下", "帮我", "给我", "有没有",
     "可以", "能否", "是否", "应该", "流程", "材料",
+    # yes-no questions said as "A not A" (能不能, 可不可以): never what is asked about
+    "能不能", "可不可以", "要不要", "是不是", "用不用", "需不需要", "会不会", "行不行", "可不可", "有无",
 ]  # fmt: skip
 
 # Standalone tokens (after segmentation) that carry no meaning.

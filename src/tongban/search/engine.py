@@ -233,6 +233,9 @@ class _Generation:
         self._idf.clear()
 
     def idf(self, text: str) -> float:
+        """How telling a query word is: rarer in names counts more; 0 for a word no document contains
+        (女朋友, 好像): it cannot tell documents apart, and counting it would only shrink every relevance
+        next to the fixed bonuses of ranking."""
         value = self._idf.get(text)
         if value is None:
             n = max(self.searcher.num_docs, 1)
@@ -241,7 +244,10 @@ class _Generation:
             df = min((self.searcher.doc_freq(field, g) for g in grams), default=0) if grams else 0
             if len(text) >= 2:
                 df = min(df, self.searcher.doc_freq("name_b", text) or df)
-            value = 1.0 + math.log(1.0 + n / (df + 1.0))
+            absent = len(text) >= 2 and any(
+                all(self.searcher.doc_freq(f, g) == 0 for f in ("name_b", "alias_b", "other_b")) for g in grams
+            )
+            value = 0.0 if absent else 1.0 + math.log(1.0 + n / (df + 1.0))
             if len(self._idf) > 50000:
                 self._idf.clear()
             self._idf[text] = value
