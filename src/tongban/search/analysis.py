@@ -58,6 +58,7 @@ class ParsedQuery:
     concepts: list[Concept] = field(default_factory=list)
     bare: str = ""  # the core without one-character filler words (电梯要登记吗 -> 电梯登记)
     bundle_intent: bool = False  # asks what a life event needs (办什么, 一件事): bundles answer it
+    fixed: str = ""  # the core with wrong characters corrected (建筑资志 -> 建筑资质), when there were any
 
     @property
     def empty(self) -> bool:
@@ -225,6 +226,7 @@ class QueryAnalyzer:
             bare="".join(t for t in rjieba.cut(core) if t not in FILLER_TOKENS) if CJK_RUN.search(core) else core,
             concepts=_merge(concepts),
             bundle_intent=any(p in compact_text for p in BUNDLE_INTENT_PHRASES),
+            fixed=_FILLER_RE.sub("", corrected).replace(" ", "") if corrected != text else "",
         )
 
     def _pinyin_runs(self, tokens: list[str]) -> list[str]:

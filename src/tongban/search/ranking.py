@@ -64,7 +64,7 @@ class Candidate:
 class RankQuery:
     """The query side of ranking, computed once per search."""
 
-    __slots__ = ("actions", "bare", "bundle_intent", "concepts", "core", "enforcement", "possible")
+    __slots__ = ("actions", "bare", "bundle_intent", "concepts", "core", "enforcement", "fixed", "possible")
 
     def __init__(self, query: ParsedQuery, idf: dict[str, float]) -> None:
         # concept -> (concept weight, [(alt, alt weight × idf, distinct bigrams when len ≥ 3 else ())])
@@ -82,6 +82,7 @@ class RankQuery:
         self.possible = possible
         self.core = query.core
         self.bare = query.bare if query.bare != query.core else ""
+        self.fixed = query.fixed
         texts = [query.core, *(alt for concept in query.concepts for alt in concept.alts if len(alt) >= 2)]
         self.actions, self.enforcement = asked_actions(texts)
         self.bundle_intent = query.bundle_intent
@@ -148,7 +149,11 @@ def score_payload(query: RankQuery, payload: dict[str, Any]) -> float:
         if name_alt:
             covered.update(name_alt)
     relevance = total / query.possible
-    bonus = max(_core_bonus(query.core, name, aliases), _core_bonus(query.bare, name, aliases))
+    bonus = max(
+        _core_bonus(query.core, name, aliases),
+        _core_bonus(query.bare, name, aliases),
+        _core_bonus(query.fixed, name, aliases),
+    )
     if covered:
         bonus += 0.12 * sum(1 for ch in name if ch in covered) / max(len(name), 1)
     pop = payload.get("p", 0)
