@@ -139,12 +139,16 @@ def score_payload(query: RankQuery, payload: dict[str, Any]) -> float:
     covered: set[str] = set()
     for concept_weight, alts in query.concepts:
         best = 0.0
-        name_alt = ""
+        in_name_alts: list[tuple[float, str]] = []
         for alt, weight, grams in alts:
             m, in_name = _best(alt, grams, texts)
             if m * weight > best:
                 best = m * weight
-                name_alt = alt if in_name else ""
+            if in_name:
+                in_name_alts.append((m * weight, alt))
+        # the name covers the concept when an alternative nearly as good as the best match is wholly in it
+        # (结婚登记 in the name counts even when the alias 领结婚证 matched 结婚证 a little better)
+        name_alt = max((alt for value, alt in in_name_alts if value >= 0.8 * best > 0), key=len, default="")
         total += concept_weight * best
         if name_alt:
             covered.update(name_alt)
