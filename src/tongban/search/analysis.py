@@ -25,7 +25,9 @@ from tongban.search.text import CJK_RUN, TOKEN_RUN, normalize
 from tongban.search.vocab import Vocabulary
 
 # "注册一家公司" is "注册公司": a number-and-measure word between a verb and its object goes first
-_QUANTIFIER_RE = re.compile("一[个家张份套间辆本座位]|(?<=[开改办换起取弄搞做领补])个(?![体人税])")
+_QUANTIFIER_RE = re.compile(
+    "一[个家张份套间辆本座位]|(?<=[开改办换起取弄搞做领补])个(?![体人税])|(?<=开)家(?![长庭属具政里乡])"
+)
 # Closing down said the everyday way: 不开了, 不想做了, 不再经营 … all mean 注销 (or 歇业)
 _CLOSING_RE = re.compile(
     "不(?:想|再|打算|准备)*(?:开|干|做|营业|经营|开店|开公司)(?:下去)?(?:了|啦)?"
