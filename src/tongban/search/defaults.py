@@ -178,6 +178,10 @@ DEFAULT_SYNONYMS: dict[str, str] = {
     "云吞": "餐饮/食品经营", "烧腊": "餐饮/食品经营", "糖水": "餐饮/食品经营", "早餐店": "餐饮/食品经营",
     "铺面": "个体工商户/经营场所", "铺头": "个体工商户/经营场所", "护理费": "护理补贴", "护理": "护理/照护/护理补贴",
     "瘫痪": "残疾/重度残疾/护理", "中风": "残疾/护理/疾病",
+    "犯罪": "无犯罪记录证明/犯罪记录", "犯过罪": "无犯罪记录证明", "犯罪记录": "无犯罪记录证明", "货梯": "特种设备/电梯",
+    "客梯": "特种设备/电梯", "扶梯": "特种设备/电梯", "骨折": "工伤/伤残/受伤", "摔伤": "工伤/受伤", "工地": "工伤/建筑施工",
+    "产假": "生育津贴/生育", "休产假": "生育津贴/生育", "开票": "发票 开具/代开", "代开票": "代开发票",
+    "收楼": "商品房 不动产 首次登记", "新楼": "商品房/新建商品房/不动产", "产权证": "不动产权证书/不动产登记",
     # Cantonese as typed in 广州 (after traditional → simplified): what it says in Mandarin
     "唔见咗": "补领/补办/补发/挂失/遗失", "唔见": "补领/补办/补发/挂失/遗失", "冇咗": "补领/补办/补发/遗失",
     "出世纸": "出生医学证明/出生证", "bb": "新生儿/婴儿/宝宝", "b仔": "新生儿/婴儿/宝宝", "士多": "食品经营/预包装食品",
@@ -204,6 +208,9 @@ SECONDARY_ACTIONS: dict[str, tuple[str, ...]] = {
     "免": ("减免", "退费", "退款"),
 }
 # Enforcement on the public (行政处罚 / 强制 / 检查): seldom what a person searching means, unless asked.
+# Names that open or first grant something: the wrong answer when the question asks to close, change,
+# replace or move it (营业执照要注销 is not 设立登记).
+OPENING_WORDS = ("设立", "首次", "开办", "新办", "开业", "初次")
 ENFORCEMENT_KINDS = frozenset({"penalty", "enforcement", "inspection"})
 ENFORCEMENT_WORDS = (
     "处罚", "罚款", "强制", "检查", "监督", "查封", "扣押", "吊销", "违法", "违章", "违规", "投诉", "举报", "查处",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tongban.search.analysis import ParsedQuery
-from tongban.search.defaults import ENFORCEMENT_KINDS, ENFORCEMENT_WORDS, SECONDARY_ACTIONS
+from tongban.search.defaults import ENFORCEMENT_KINDS, ENFORCEMENT_WORDS, OPENING_WORDS, SECONDARY_ACTIONS
 from tongban.search.text import bigram_set
 
 # field weights: name > alias > context (themes, result, bundle members) > summary > materials
@@ -167,6 +167,8 @@ def score_payload(query: RankQuery, payload: dict[str, Any]) -> float:
     for family in actions:
         if family not in query.actions:
             bonus -= P_ACTION
+    if query.actions and not actions and any(w in name for w in OPENING_WORDS):
+        bonus -= P_ACTION  # asked to close, change or replace; this name opens
     if not query.actions and not actions and "首次" in name:  # the first issue is the service itself
         bonus += B_FIRST
     if payload.get("e") and not query.enforcement:
