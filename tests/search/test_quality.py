@@ -64,9 +64,9 @@ def test_every_style_stays_above_the_bar(runs: dict, style: str, r1: float, r5: 
 def test_quality_does_not_rest_on_hand_written_aliases(runs: dict) -> None:
     """Every alias removed: official names, summaries, materials and query understanding alone."""
     result = runs["aliases_stripped"]
-    assert result["overall"]["recall@1"] >= 0.87
-    assert result["overall"]["recall@5"] >= 0.95
-    assert result["overall"]["mrr@10"] >= 0.91
+    assert result["overall"]["recall@1"] >= 0.89
+    assert result["overall"]["recall@5"] >= 0.97
+    assert result["overall"]["mrr@10"] >= 0.93
     for style in STYLES:
         assert result[style]["recall@5"] >= 0.85, style
 
@@ -85,7 +85,7 @@ def independent() -> dict:
 
 
 def test_independently_written_queries_stay_above_the_level_reached(independent: dict) -> None:
-    assert len(load_queries(INDEPENDENT)) >= 250
+    assert len(load_queries(INDEPENDENT)) >= 500
     assert independent["overall"]["recall@1"] >= 0.94
     assert independent["overall"]["recall@5"] >= 0.98
     assert independent["overall"]["mrr@10"] >= 0.96

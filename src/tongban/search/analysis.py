@@ -33,6 +33,8 @@ _CLOSING_RE = re.compile(
     "不(?:想|再|打算|准备)*(?:开|干|做|营业|经营|开店|开公司)(?:下去)?(?:了|啦)?"
     "|(?:经营|开|干|做|撑|维持|办)不下去(?:了|啦)?"
 )
+# Not registered here (不是广州户口, 没有本地户口, 非本市户籍): said of a newcomer, 外地户口
+_NOT_LOCAL_RE = re.compile("(?:不是|没有|没|非)(?:本地|本市|这边|这里|[\u4e00-\u9fff]{2}(?:市)?)(?:的)?(?:户口|户籍)")
 # Directional complements (转过来, 退回来, 拿出来): the verb before them is what is asked (转, 退, 取)
 _DIRECTION_RE = re.compile("(?<=[\u4e00-\u9fff])(?:过来|回来|出来|进来|回去|出去|下来|上来|起来)")
 SAME_W = 0.65
@@ -190,6 +192,7 @@ class QueryAnalyzer:
             parts.append(token)
         text = "".join(p if not p.isascii() else f" {p} " for p in parts).strip()
         text = _CLOSING_RE.sub("注销", _DIRECTION_RE.sub("", _QUANTIFIER_RE.sub("", text)))
+        text = _NOT_LOCAL_RE.sub("外地户口", text)
         core = _FILLER_RE.sub("", text).replace(" ", "")
         phrases = [m.group(0) for m in self._syn_re.finditer(text)] if self._syn_re is not None else []
         remaining = _FILLER_RE.sub(" ", text)

@@ -69,12 +69,16 @@ class RankQuery:
     def __init__(self, query: ParsedQuery, idf: dict[str, float]) -> None:
         # concept -> (concept weight, [(alt, alt weight × idf, distinct bigrams when len ≥ 3 else ())])
         self.concepts: list[tuple[float, list[tuple[str, float, tuple[str, ...]]]]] = []
+        texts = [query.core, *(alt for concept in query.concepts for alt in concept.alts if len(alt) >= 2)]
+        self.actions, self.enforcement = asked_actions(texts)
         possible = 0.0
         for concept in query.concepts:
             alts = []
             best_possible = 0.0
             for alt, alt_weight in concept.alts.items():
                 weight = alt_weight * idf.get(alt, 1.0)
+                if self.actions and concept.source == "synonym" and any(w in alt for w in OPENING_WORDS):
+                    weight *= 0.3  # 执照 -> 设立登记 is what opening asks; here closing or changing is asked
                 best_possible = max(best_possible, weight)
                 alts.append((alt, weight, tuple(bigram_set(alt)) if len(alt) >= 3 else ()))
             possible += concept.weight * best_possible
@@ -83,8 +87,6 @@ class RankQuery:
         self.core = query.core
         self.bare = query.bare if query.bare != query.core else ""
         self.fixed = query.fixed
-        texts = [query.core, *(alt for concept in query.concepts for alt in concept.alts if len(alt) >= 2)]
-        self.actions, self.enforcement = asked_actions(texts)
         self.bundle_intent = query.bundle_intent
 
 
