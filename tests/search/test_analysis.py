@@ -26,10 +26,12 @@ def words(parsed: ParsedQuery) -> set[str]:
     return {alt for concept in parsed.concepts for alt in concept.alts}
 
 
-def test_a_directional_complement_leaves_the_verb_that_is_asked() -> None:
+def test_a_directional_complement_leaves_the_verb_and_its_direction() -> None:
     parsed = analyzer().parse("之前的医保怎么转过来")
-    assert "转" in words(parsed)
+    assert "转入" in parsed.core
     assert not {"过来", "转过"} & words(parsed)
+    assert "迁入" in analyzer().parse("爸妈户口想迁过来").core
+    assert "落户" in analyzer().parse("户口能不能落过来").core
 
 
 def test_a_not_a_questions_are_filler_not_negations() -> None:

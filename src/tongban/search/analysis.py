@@ -26,7 +26,7 @@ from tongban.search.vocab import Vocabulary
 
 # "注册一家公司" is "注册公司": a number-and-measure word between a verb and its object goes first
 _QUANTIFIER_RE = re.compile(
-    "一[个家张份套间辆本座位]|(?<=[开改办换起取弄搞做领补])个(?![体人税])|(?<=开)家(?![长庭属具政里乡])"
+    "一[个家张份套间辆本座位所台笔项次趟]|(?<=[开改办换起取弄搞做领补])个(?![体人税])|(?<=开)家(?![长庭属具政里乡])"
 )
 # Closing down said the everyday way: 不开了, 不想做了, 不再经营 … all mean 注销 (or 歇业)
 _CLOSING_RE = re.compile(
@@ -35,8 +35,11 @@ _CLOSING_RE = re.compile(
 )
 # Not registered here (不是广州户口, 没有本地户口, 非本市户籍): said of a newcomer, 外地户口
 _NOT_LOCAL_RE = re.compile("(?:不是|没有|没|非)(?:本地|本市|这边|这里|[\u4e00-\u9fff]{2}(?:市)?)(?:的)?(?:户口|户籍)")
-# Directional complements (转过来, 退回来, 拿出来): the verb before them is what is asked (转, 退, 取)
-_DIRECTION_RE = re.compile("(?<=[\u4e00-\u9fff])(?:过来|回来|出来|进来|回去|出去|下来|上来|起来)")
+# Directional complements (转过来, 迁进来, 拿出来): the verb before them is what is asked, and the
+# direction says which way (转过来 -> 转入, 迁过来 -> 迁入, 取出来 -> 取出); 落过来 is 落户
+_DIRECTION_RE = re.compile("(?<=[\u4e00-\u9fff])(?:过来|进来|回来|出来|出去|回去|下来|上来|起来|上去|过去)")
+_DIRECTION = {"过来": "入", "进来": "入", "回来": "回", "出来": "出", "出去": "出"}
+_SETTLE_RE = re.compile("落(?:过来|进来|到这边|下来)")
 SAME_W = 0.65
 MAX_INITIALS = 5  # interpretations kept of a run of initials
 _FILLER_RE = re.compile("|".join(sorted(map(re.escape, FILLER_PHRASES), key=len, reverse=True)))
@@ -191,7 +194,8 @@ class QueryAnalyzer:
                     continue
             parts.append(token)
         text = "".join(p if not p.isascii() else f" {p} " for p in parts).strip()
-        text = _CLOSING_RE.sub("注销", _DIRECTION_RE.sub("", _QUANTIFIER_RE.sub("", text)))
+        text = _SETTLE_RE.sub("落户", _QUANTIFIER_RE.sub("", text))
+        text = _CLOSING_RE.sub("注销", _DIRECTION_RE.sub(lambda m: _DIRECTION.get(m.group(0), ""), text))
         text = _NOT_LOCAL_RE.sub("外地户口", text)
         core = _FILLER_RE.sub("", text).replace(" ", "")
         phrases = [m.group(0) for m in self._syn_re.finditer(text)] if self._syn_re is not None else []
