@@ -170,7 +170,7 @@ def score_payload(query: RankQuery, payload: dict[str, Any]) -> float:
         if family not in query.actions:
             bonus -= P_ACTION
     if query.actions and not actions and any(w in name for w in OPENING_WORDS):
-        bonus -= P_ACTION  # asked to close, change or replace; this name opens
+        bonus -= 2 * P_ACTION if "销" in query.actions else P_ACTION  # asked to close or change; this opens
     if not query.actions and not actions and "首次" in name:  # the first issue is the service itself
         bonus += B_FIRST
     if payload.get("e") and not query.enforcement:
