@@ -35,6 +35,8 @@ _CLOSING_RE = re.compile(
 )
 # Not registered here (不是广州户口, 没有本地户口, 非本市户籍): said of a newcomer, 外地户口
 _NOT_LOCAL_RE = re.compile("(?:不是|没有|没|非)(?:本地|本市|这边|这里|[\u4e00-\u9fff]{2}(?:市)?)(?:的)?(?:户口|户籍)")
+# Eighty and over (今年82了, 九十多岁): the age the 高龄 services are for
+_OLD_AGE_RE = re.compile("(?:[89][0-9]|1[0-9]{2}|八十|九十|一百)(?:多)?(?=岁|周岁|了)")
 # Directional complements (转过来, 迁进来, 拿出来): the verb before them is what is asked, and the
 # direction says which way (转过来 -> 转入, 迁过来 -> 迁入, 取出来 -> 取出); 落过来 is 落户
 _DIRECTION_RE = re.compile("(?<=[\u4e00-\u9fff])(?:过来|进来|回来|出来|出去|回去|下来|上来|起来|上去|过去)")
@@ -197,6 +199,7 @@ class QueryAnalyzer:
         text = _SETTLE_RE.sub("落户", _QUANTIFIER_RE.sub("", text))
         text = _CLOSING_RE.sub("注销", _DIRECTION_RE.sub(lambda m: _DIRECTION.get(m.group(0), ""), text))
         text = _NOT_LOCAL_RE.sub("外地户口", text)
+        text = _OLD_AGE_RE.sub("高龄老人", text)
         core = _FILLER_RE.sub("", text).replace(" ", "")
         phrases = [m.group(0) for m in self._syn_re.finditer(text)] if self._syn_re is not None else []
         remaining = _FILLER_RE.sub(" ", text)
