@@ -37,11 +37,14 @@ _CLOSING_RE = re.compile(
 _NOT_LOCAL_RE = re.compile("(?:不是|没有|没|非)(?:本地|本市|这边|这里|[\u4e00-\u9fff]{2}(?:市)?)(?:的)?(?:户口|户籍)")
 # Eighty and over (今年82了, 九十多岁): the age the 高龄 services are for
 _OLD_AGE_RE = re.compile("(?:[89][0-9]|1[0-9]{2}|八十|九十|一百)(?:多)?(?=岁|周岁|了)")
+# Sixty to seventy-nine (满60了, 七十多岁): 老年人 (the 高龄 ones are above)
+_ELDER_AGE_RE = re.compile("(?<![0-9])(?:[67][0-9]|六十|七十)(?:多)?(?=岁|周岁|了)")
 # Directional complements (转过来, 迁进来, 拿出来): the verb before them is what is asked, and the
 # direction says which way (转过来 -> 转入, 迁过来 -> 迁入, 取出来 -> 取出); 落过来 is 落户
 _DIRECTION_RE = re.compile("(?<=[\u4e00-\u9fff])(?:过来|进来|回来|出来|出去|回去|下来|上来|起来|上去|过去)")
 _DIRECTION = {"过来": "入", "进来": "入", "回来": "回", "出来": "出", "出去": "出"}
 _SETTLE_RE = re.compile("落(?:过来|进来|到这边|下来)")
+_RETIRE_RE = re.compile("退(?:下来|休下来)")
 SAME_W = 0.65
 MAX_INITIALS = 5  # interpretations kept of a run of initials
 _FILLER_RE = re.compile("|".join(sorted(map(re.escape, FILLER_PHRASES), key=len, reverse=True)))
@@ -196,10 +199,10 @@ class QueryAnalyzer:
                     continue
             parts.append(token)
         text = "".join(p if not p.isascii() else f" {p} " for p in parts).strip()
-        text = _SETTLE_RE.sub("落户", _QUANTIFIER_RE.sub("", text))
+        text = _RETIRE_RE.sub("退休", _SETTLE_RE.sub("落户", _QUANTIFIER_RE.sub("", text)))
         text = _CLOSING_RE.sub("注销", _DIRECTION_RE.sub(lambda m: _DIRECTION.get(m.group(0), ""), text))
         text = _NOT_LOCAL_RE.sub("外地户口", text)
-        text = _OLD_AGE_RE.sub("高龄老人", text)
+        text = _ELDER_AGE_RE.sub("老年人", _OLD_AGE_RE.sub("高龄老人", text))
         core = _FILLER_RE.sub("", text).replace(" ", "")
         phrases = [m.group(0) for m in self._syn_re.finditer(text)] if self._syn_re is not None else []
         remaining = _FILLER_RE.sub(" ", text)
