@@ -37,8 +37,11 @@ _CLOSING_RE = re.compile(
 _NOT_LOCAL_RE = re.compile("(?:不是|没有|没|非)(?:本地|本市|这边|这里|[\u4e00-\u9fff]{2}(?:市)?)(?:的)?(?:户口|户籍)")
 # Eighty and over (今年82了, 九十多岁): the age the 高龄 services are for
 _OLD_AGE_RE = re.compile("(?:[89][0-9]|1[0-9]{2}|八十|九十|一百)(?:多)?(?=岁|周岁|了)")
-# Sixty to seventy-nine (满60了, 七十多岁): 老年人 (the 高龄 ones are above)
-_ELDER_AGE_RE = re.compile("(?<![0-9])(?:[67][0-9]|六十|七十)(?:多)?(?=岁|周岁|了)")
+# Sixty-five to seventy-nine (七十多岁): 老年人; fifty to sixty-four (满60了): the age of retiring
+_ELDER_AGE_RE = re.compile("(?<![0-9])(?:6[5-9]|7[0-9]|六十五|七十)(?:多)?(?=岁|周岁|了)")
+_RETIRING_AGE_RE = re.compile("(?<![0-9一二三四五六七八九])(?:5[05]|6[0-4]|五十五?|六十)(?:周)?(?=岁|周岁|了)")
+# Cantonese 点 before a verb is 怎么 (点补, 点换, 点办): a question word
+_DIAN_RE = re.compile("点(?=[办补换交申领弄搞算做])")
 # Directional complements (转过来, 迁进来, 拿出来): the verb before them is what is asked, and the
 # direction says which way (转过来 -> 转入, 迁过来 -> 迁入, 取出来 -> 取出); 落过来 is 落户
 _DIRECTION_RE = re.compile("(?<=[\u4e00-\u9fff])(?:过来|进来|回来|出来|出去|回去|下来|上来|起来|上去|过去)")
@@ -203,6 +206,7 @@ class QueryAnalyzer:
         text = _CLOSING_RE.sub("注销", _DIRECTION_RE.sub(lambda m: _DIRECTION.get(m.group(0), ""), text))
         text = _NOT_LOCAL_RE.sub("外地户口", text)
         text = _ELDER_AGE_RE.sub("老年人", _OLD_AGE_RE.sub("高龄老人", text))
+        text = _DIAN_RE.sub("怎么", _RETIRING_AGE_RE.sub("退休年龄", text))
         core = _FILLER_RE.sub("", text).replace(" ", "")
         phrases = [m.group(0) for m in self._syn_re.finditer(text)] if self._syn_re is not None else []
         remaining = _FILLER_RE.sub(" ", text)
