@@ -85,9 +85,9 @@ def independent() -> dict:
 
 
 def test_independently_written_queries_stay_above_the_level_reached(independent: dict) -> None:
-    assert len(load_queries(INDEPENDENT)) >= 1450
-    assert independent["overall"]["recall@1"] >= 0.94
+    assert len(load_queries(INDEPENDENT)) >= 1700
+    assert independent["overall"]["recall@1"] >= 0.93
     assert independent["overall"]["recall@5"] >= 0.98
-    assert independent["overall"]["mrr@10"] >= 0.96
+    assert independent["overall"]["mrr@10"] >= 0.95
     for style in ("colloquial", "short", "traditional", "pinyin", "typo"):
         assert independent[style]["recall@5"] >= 0.94, style
