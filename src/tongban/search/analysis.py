@@ -1,14 +1,16 @@
 """理解查询: turn what a person typed into weighted concepts.
 
-Steps: normalise (t2s, width, case) → pinyin runs become words of the catalogue → colloquial phrases
-add official concepts (synonym table) → question words and filler go → segment (rjieba) → words the
-catalogue does not know are tried as homophones (同音错字) of words it does know.
+Steps: normalise (t2s, width, case) → pinyin runs become words of the catalogue → everyday wording is
+said plainly (measure words, directional complements, closing down, ages, Cantonese 点; `plain_words`) →
+colloquial phrases add official concepts (synonym table) → question words and filler go → segment
+(rjieba) → words the catalogue does not know are tried as homophones (同音错字) of words it does know.
 A concept is a set of alternative strings; a document scores for a concept by its best alternative.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import rjieba
@@ -48,6 +50,29 @@ _DIRECTION_RE = re.compile("(?<=[\u4e00-\u9fff])(?:过来|进来|回来|出来|�
 _DIRECTION = {"过来": "入", "进来": "入", "回来": "回", "出来": "出", "出去": "出"}
 _SETTLE_RE = re.compile("落(?:过来|进来|到这边|下来)")
 _RETIRE_RE = re.compile("退(?:下来|休下来)")
+# How everyday wording is rewritten before phrases are looked up, in this order: measure words first
+# (开一家店 is 开店 before anything reads it), 落过来 / 退下来 before the direction words inside them
+_REWRITES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    (_QUANTIFIER_RE, ""),
+    (_SETTLE_RE, "落户"),
+    (_RETIRE_RE, "退休"),
+    (_DIRECTION_RE, lambda m: _DIRECTION.get(m.group(0), "")),
+    (_CLOSING_RE, "注销"),
+    (_NOT_LOCAL_RE, "外地户口"),
+    (_OLD_AGE_RE, "高龄老人"),
+    (_ELDER_AGE_RE, "老年人"),
+    (_RETIRING_AGE_RE, "退休年龄"),
+    (_DIAN_RE, "怎么"),
+]
+
+
+def plain_words(text: str) -> str:
+    """Everyday wording said plainly: 开一家店 -> 开店, 迁过来 -> 迁入, 不想做了 -> 注销, 今年82了 -> 高龄老人 …"""
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 SAME_W = 0.65
 MAX_INITIALS = 5  # interpretations kept of a run of initials
 _FILLER_RE = re.compile("|".join(sorted(map(re.escape, FILLER_PHRASES), key=len, reverse=True)))
@@ -202,11 +227,7 @@ class QueryAnalyzer:
                     continue
             parts.append(token)
         text = "".join(p if not p.isascii() else f" {p} " for p in parts).strip()
-        text = _RETIRE_RE.sub("退休", _SETTLE_RE.sub("落户", _QUANTIFIER_RE.sub("", text)))
-        text = _CLOSING_RE.sub("注销", _DIRECTION_RE.sub(lambda m: _DIRECTION.get(m.group(0), ""), text))
-        text = _NOT_LOCAL_RE.sub("外地户口", text)
-        text = _ELDER_AGE_RE.sub("老年人", _OLD_AGE_RE.sub("高龄老人", text))
-        text = _DIAN_RE.sub("怎么", _RETIRING_AGE_RE.sub("退休年龄", text))
+        text = plain_words(text)
         core = _FILLER_RE.sub("", text).replace(" ", "")
         phrases = [m.group(0) for m in self._syn_re.finditer(text)] if self._syn_re is not None else []
         remaining = _FILLER_RE.sub(" ", text)
