@@ -9,6 +9,7 @@ TONGBAN_DATABASE_URL is set (dropped afterwards).
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -106,8 +107,8 @@ def _submit(port: int, token: str, key: str) -> dict | None:
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, http.client.HTTPException, ValueError):
+        return None  # no answer, or one cut off by the kill (IncompleteRead): not acknowledged
 
 
 def _counts(env: dict[str, str]) -> dict[str, int]:
