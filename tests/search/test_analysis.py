@@ -50,3 +50,16 @@ def test_pinyin_split_by_spaces_is_read_as_one_spelling() -> None:
     parsed = analyzer().parse("gongshang peichang")
     assert parsed.core == "工伤赔偿"
     assert len([c for c in parsed.concepts if "工商" in c.alts]) <= 1  # not counted twice
+
+
+def test_everyday_wording_is_said_plainly_before_phrases_are_looked_up() -> None:
+    from tongban.search.analysis import plain_words
+
+    assert plain_words("想开一家奶茶店") == "想开奶茶店"
+    assert plain_words("奶奶今年82了") == "奶奶今年高龄老人了"
+    assert plain_words("外婆七十多岁") == "外婆老年人岁"
+    assert "退休年龄" in plain_words("我爸满60岁了")
+    assert plain_words("身份证唔见咗点补") == "身份证唔见咗怎么补"
+    assert plain_words("把户口落在广州") == "把户口落户广州"
+    assert plain_words("身份证落在出租车上了") == "身份证落在出租车上了"  # left behind, not settling
+    assert plain_words("我们不是广州户口") == "我们外地户口"

@@ -48,7 +48,7 @@ _DIAN_RE = re.compile("点(?=[办补换交申领弄搞算做])")
 # direction says which way (转过来 -> 转入, 迁过来 -> 迁入, 取出来 -> 取出); 落过来 is 落户
 _DIRECTION_RE = re.compile("(?<=[\u4e00-\u9fff])(?:过来|进来|回来|出来|出去|回去|下来|上来|起来|上去|过去)")
 _DIRECTION = {"过来": "入", "进来": "入", "回来": "回", "出来": "出", "出去": "出"}
-_SETTLE_RE = re.compile("落(?:过来|进来|到这边|下来)")
+_SETTLE_RE = re.compile("落(?:过来|进来|到这边|下来)|(?<=户口)落[在到]")  # not 身份证落在车上 (left behind)
 _RETIRE_RE = re.compile("退(?:下来|休下来)")
 # How everyday wording is rewritten before phrases are looked up, in this order: measure words first
 # (开一家店 is 开店 before anything reads it), 落过来 / 退下来 before the direction words inside them
