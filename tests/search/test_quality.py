@@ -85,9 +85,12 @@ def independent() -> dict:
 
 
 def test_independently_written_queries_stay_above_the_level_reached(independent: dict) -> None:
-    assert len(load_queries(INDEPENDENT)) >= 1700
+    assert len(load_queries(INDEPENDENT)) >= 1950
     assert independent["overall"]["recall@1"] >= 0.93
     assert independent["overall"]["recall@5"] >= 0.98
     assert independent["overall"]["mrr@10"] >= 0.95
     for style in ("colloquial", "short", "traditional", "pinyin", "typo"):
         assert independent[style]["recall@5"] >= 0.94, style
+    # the last rounds, written after all tuning and never tuned on
+    assert independent["holdout"]["recall@1"] >= 0.92
+    assert independent["holdout"]["recall@5"] >= 0.98
