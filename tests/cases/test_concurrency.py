@@ -77,50 +77,33 @@ def test_two_clerks_claim_at_once(item, people, media, second_intake_clerk):
     assert CaseTask.objects.get(pk=task.pk).claimed_by_id in (people["chuangkou"].pk, second_intake_clerk.pk)
 
 
-@pytest.fixture
-def second_intake_clerk(people):
-    from tongban.accounts.models import StaffRole
+def _staff(username: str, name: str, phone: str, department: int, role: str):
     from tongban.accounts.services import create_staff
     from tongban.demo.orgs import department_code
     from tongban.orgs.models import Department, Region
 
     user, _device = create_staff(
-        username="chuangkou2",
+        username=username,
         password="Tongban@2026x",
-        name="林二窗",
-        phone="13900000077",
-        roles=[
-            (
-                Department.objects.get(code=department_code(14)),
-                StaffRole.INTAKE_CLERK,
-                Region.objects.get(code="440106"),
-            )
-        ],
+        name=name,
+        phone=phone,
+        roles=[(Department.objects.get(code=department_code(department)), role, Region.objects.get(code="440106"))],
     )
     return user
+
+
+@pytest.fixture
+def second_intake_clerk(people):
+    from tongban.accounts.models import StaffRole
+
+    return _staff("chuangkou2", "林二窗", "13900000077", 14, StaffRole.INTAKE_CLERK)
 
 
 @pytest.fixture
 def second_head(people):
     from tongban.accounts.models import StaffRole
-    from tongban.accounts.services import create_staff
-    from tongban.demo.orgs import department_code
-    from tongban.orgs.models import Department, Region
 
-    user, _device = create_staff(
-        username="kezhang2",
-        password="Tongban@2026x",
-        name="吴副科",
-        phone="13900000078",
-        roles=[
-            (
-                Department.objects.get(code=department_code(16)),
-                StaffRole.DEPARTMENT_HEAD,
-                Region.objects.get(code="440106"),
-            )
-        ],
-    )
-    return user
+    return _staff("kezhang2", "吴副科", "13900000078", 16, StaffRole.DEPARTMENT_HEAD)
 
 
 def _accepted(item, people):

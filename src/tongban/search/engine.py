@@ -276,7 +276,6 @@ class TantivyEngine:
         self._analyzer_key: tuple[int, int] | None = None
         self._parsed: dict[str, ParsedQuery] = {}
         self._parsed_owner: QueryAnalyzer | None = None
-        self._synonym_version: Any = None
         self._last_check = 0.0
 
     # -- generations ------------------------------------------------------------------------------

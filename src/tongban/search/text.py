@@ -45,8 +45,8 @@ def normalize(text: str) -> str:
 
 
 def compact_uncached(text: str) -> str:
-    """compact() without caches: for the many one-off texts (summaries) read while ranking, which would
-    only crowd the caches out."""
+    """compact() without caches: for the many one-off texts (summaries, as a document is indexed), which
+    would only crowd the caches out."""
     text = unicodedata.normalize("NFKC", text or "").lower()
     if any(ch in _TRADITIONAL for ch in text):
         text = _t2s.convert(text)

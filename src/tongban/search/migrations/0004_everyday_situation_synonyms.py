@@ -1,17 +1,11 @@
 """Add the built-in synonyms that are new since 0003: changing jobs, refunds, staff, care, housing,
-vehicles and business situations (never overwrites an administrator's edit)."""
+vehicles and business situations (never overwrites an administrator's edit). Same step as 0003."""
+
+from importlib import import_module
 
 from django.db import migrations
 
-
-def seed(apps, schema_editor):
-    from tongban.search.defaults import DEFAULT_SYNONYMS
-
-    SearchSynonym = apps.get_model("search", "SearchSynonym")
-    existing = set(SearchSynonym.objects.values_list("phrase", flat=True))
-    SearchSynonym.objects.bulk_create(
-        [SearchSynonym(phrase=p, expansion=e) for p, e in DEFAULT_SYNONYMS.items() if p not in existing]
-    )
+seed = import_module("tongban.search.migrations.0003_more_default_synonyms").seed
 
 
 class Migration(migrations.Migration):
