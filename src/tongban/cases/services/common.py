@@ -1,0 +1,137 @@
+"""Helpers shared by every stage: events, audit entries, notices, the optimistic lock, tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongban.accounts.permissions import acts_in_department
+from tongban.cases.errors import Conflict
+from tongban.cases.models import (
+    Case,
+    CaseChannel,
+    CaseEvent,
+    CaseTask,
+    TaskStatus,
+)
+from tongban.catalog.models import ItemStatus, OnlineDepth, ServiceItem
+from tongban.core import audit
+from tongban.notices.services import post_message, queue_email, queue_sms
+
+T = TypeVar("T")
+Upload = tuple[str, UploadedFile]
+STALE = _("该办件已被他人处理或已更新，请刷新页面后重试。")
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def with_file_cleanup(body: Callable[[list[str]], T]) -> T:
+    """Run `body(stored)`; files it stored are deleted again if it fails (no file without a row)."""
+    stored: list[str] = []
+    done = False
+    try:
+        result = body(stored)
+        done = True
+        return result
+    finally:
+        if not done:
+            for name in stored:
+                default_storage.delete(name)
+
+
+def record_event(
+    case: Case, *, actor: Any, action: str, label: str, comment: str = "", public: bool = True
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        label=label,
+        comment=comment,
+        public=public,
+    )
+
+
+def audit_case(case: Case, *, actor: Any, action: str, purpose: str = "", **details: Any) -> None:
+    audit.record(
+        actor=actor,
+        action=f"case.{action}",
+        subject=case,
+        data_subject=case.applicant,
+        purpose=purpose or _("办件办理"),
+        department_code=case.department.code,
+        details={"number": case.number, "status": case.status, **details},
+    )
+
+
+def notify_applicant(case: Case, *, title: str, body: str, sms: bool = True) -> None:
+    """站内消息 at once; SMS and e-mail queued (delivered after commit)."""
+    post_message(recipient=case.applicant, title=title, body=body, link=f"/cases/{case.number}/")
+    if sms and case.applicant.phone:
+        queue_sms(phone=case.applicant.phone, text=f"【通办】{title}：{body}")
+    if case.applicant.email:
+        queue_email(to=case.applicant.email, subject=f"【通办】{title}", body=f"{body}\n\n/my/cases/{case.number}/")
+
+
+def announce_status(case: Case, *, actor: Any, action: str, label: str, comment: str = "") -> None:
+    record_event(case, actor=actor, action=action, label=label, comment=comment)
+    notify_applicant(
+        case, title=_("办件 %(number)s %(label)s") % {"number": case.number, "label": label}, body=comment or label
+    )
+
+
+def lock_case(case: Case, expected_version: int | None) -> Case:
+    """Bump the version (optimistic lock) and return the row locked for this transaction."""
+    rows = Case.objects.filter(pk=case.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1):
+        raise Conflict(STALE)
+    fresh = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "bundle", "department__region", "applicant")
+        .get(pk=case.pk)
+    )
+    case.version = fresh.version
+    return fresh
+
+
+def open_task(case: Case, clerk: Any, bpmn_ids: Iterable[str]) -> CaseTask:
+    tasks = [
+        t
+        for t in case.tasks.select_related("department__region")
+        if t.status != TaskStatus.DONE and t.bpmn_id in set(bpmn_ids)
+    ]
+    if not tasks:
+        raise Conflict(_("该办件当前不在这个环节，请刷新页面查看最新状态。"))
+    mine = [t for t in tasks if acts_in_department(clerk, t.department)] or tasks
+    task = mine[0]
+    if task.status == TaskStatus.CLAIMED and task.claimed_by_id not in (None, clerk.pk):
+        raise Conflict(_("该任务已由%(name)s认领办理。") % {"name": task.claimed_by.name if task.claimed_by else ""})
+    return task
+
+
+def finish_task(task: CaseTask, clerk: Any, outcome: str) -> None:
+    CaseTask.objects.filter(pk=task.pk).update(
+        status=TaskStatus.DONE, done_by=clerk, done_at=timezone.now(), outcome=outcome, version=F("version") + 1
+    )
+
+
+def save_case(case: Case, *fields: str) -> None:
+    case.save(update_fields=[*fields, "version"])
+
+
+def check_item_open(item: ServiceItem, channel: str) -> None:
+    if item.status != ItemStatus.ACTIVE:
+        raise ValidationError(_("事项“%(name)s”暂停办理。") % {"name": item.name}, code="item_suspended")
+    if channel != CaseChannel.WINDOW and item.online_depth < OnlineDepth.ACCEPTED_ONLINE:
+        raise ValidationError(
+            _("事项“%(name)s”暂不支持网上申请，请到政务服务大厅窗口办理。") % {"name": item.name}, code="not_online"
+        )

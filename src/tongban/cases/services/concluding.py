@@ -1,0 +1,176 @@
+"""办结 and 送达: the decision recorded, the result delivered; withdrawal before the decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongban.accounts.permissions import ensure_can
+from tongban.cases import clock, flow
+from tongban.cases.errors import Conflict
+from tongban.cases.models import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    CaseStatus,
+    CaseTask,
+    DeliveryMethod,
+    MaterialFile,
+    MaterialOrigin,
+    TaskStatus,
+)
+from tongban.cases.services import bundles
+from tongban.cases.services.common import (
+    announce_status,
+    audit_case,
+    lock_case,
+    notify_applicant,
+    record_event,
+    save_case,
+)
+
+
+def conclude(case: Case, result: dict[str, Any], *, actor: Any, text: str = "") -> None:
+    """The process reached an end event: record the decision, produce the result, move the bundle on."""
+    decision = result.get("decision")
+    now = timezone.now()
+    reasons = [str(r) for r in result.get("reasons") or []]
+    case.rule = str(result.get("rule") or "")
+    case.decided_at = case.concluded_at = now
+    if decision == "approved":
+        case.status, case.decision, label = CaseStatus.APPROVED, "approved", _("准予许可，办结")
+    elif decision == "refused":
+        case.status, case.decision, label = CaseStatus.REFUSED, "refused", _("不予许可")
+    elif decision == "not_accepted":
+        case.status, case.decision, label = CaseStatus.REFUSED_AT_INTAKE, "", _("不予受理")
+    elif decision == "cancelled":
+        case.status, case.decision, label = CaseStatus.WITHDRAWN, "", _("已撤回")
+    elif decision == "not_supplemented":
+        case.status, case.decision, label = CaseStatus.CONCLUDED, "", _("补正不来办结")
+    else:
+        case.status, case.decision, label = (
+            CaseStatus.CONCLUDED,
+            "",
+            _("办结（%(end)s）") % {"end": result.get("end_name") or ""},
+        )
+    case.decision_text = text or case.rule or "；".join(reasons)
+    case.version += 1
+    case.save()
+    CaseTask.objects.filter(case=case).exclude(status=TaskStatus.DONE).update(status=TaskStatus.DONE, done_at=now)
+    clock.close_pauses(case)
+    comment = case.decision_text
+    if case.rule:
+        comment = _("依据规则自动办理：%(rule)s") % {"rule": case.rule}
+    announce_status(case, actor=actor, action="decide", label=label, comment=comment)
+    if case.decision == "approved" and case.item is not None and (case.item.result or {}).get("name"):
+        result_info = case.item.result or {}
+        MaterialFile.objects.create(
+            case=case,
+            owner=case.applicant,
+            material_name=str(result_info["name"]),
+            source=MaterialOrigin.RESULT,
+            certificate_type=str(result_info.get("certificate_type") or ""),
+        )
+    if case.decision == "approved":
+        _deliver_on_approval(case)
+        bundles.start_followers(case)
+    else:
+        bundles.stop_followers(case)
+    if case.bundle_case_id is not None:
+        parent = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("department", "applicant", "bundle")
+            .get(pk=case.bundle_case_id)
+        )
+        bundles.update_parent(parent)
+
+
+def _deliver_on_approval(case: Case) -> None:
+    """送达 at approval: an electronic result reaches the applicant's account at once; a paper result
+    waits at the window (the applicant sees "待领取" and where to go)."""
+    if case.bundle_case_id is not None:
+        return  # a bundle's items are delivered with the bundle
+    result_name = str((case.item.result or {}).get("name") or "") if case.item is not None else ""
+    what = f"《{result_name}》" if result_name else _("办理结果")
+    if case.delivery == DeliveryMethod.ELECTRONIC:
+        case.delivered_at = case.concluded_at
+        case.save(update_fields=["delivered_at"])
+        record_event(case, actor=None, action="deliver", label=_("电子送达：%(what)s已送达您的账户") % {"what": what})
+        return
+    notify_applicant(
+        case,
+        title=_("办件 %(number)s 待领取") % {"number": case.number},
+        body=_("请携带本人身份证件到%(department)s窗口领取%(what)s。")
+        % {"department": case.department.name, "what": what},
+    )
+
+
+@transaction.atomic
+def record_delivery(*, case: Case, clerk: Any, expected_version: int, note: str = "") -> Case:
+    """送达登记: the window hands the result to the applicant (or the person they authorised)."""
+    case = lock_case(case, expected_version)
+    ensure_can(clerk, "cases.deliver", case)
+    if not case.awaits_pickup:
+        raise Conflict(_("该办件没有待领取的结果（可能已领取），请刷新后查看。"))
+    case.delivered_at = timezone.now()
+    save_case(case, "delivered_at")
+    audit_case(case, actor=clerk, action="deliver", note=note.strip())
+    announce_status(case, actor=clerk, action="deliver", label=_("已领取办理结果（窗口送达）"), comment=note.strip())
+    return case
+
+
+@transaction.atomic
+def withdraw_case(*, case: Case, applicant: Any, reason: str = "") -> Case:
+    """撤回: the applicant withdraws before the decision."""
+    case = lock_case(case, None)
+    ensure_can(applicant, "cases.withdraw", case)
+    if case.status not in OPEN_STATUSES:
+        raise Conflict(_("办件已作出决定，不能撤回。"))
+    for child in case.children.exclude(status__in=FINAL_STATUSES):
+        _withdraw_one(child, applicant, reason, update_parent=False)
+    _withdraw_one(case, applicant, reason)
+    return case
+
+
+@transaction.atomic
+def withdraw_on_request(*, case: Case, clerk: Any, reason: str, expected_version: int) -> Case:
+    """代为撤回: a clerk records the withdrawal the applicant asked for (at the window, by phone or
+    in writing) before the decision; the reason — how and when the applicant asked — is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请写明申请人提出撤回的方式和理由。"), code="reason_required")
+    case = lock_case(case, expected_version)
+    ensure_can(clerk, "cases.withdraw_on_request", case)
+    if case.status not in OPEN_STATUSES:
+        raise Conflict(_("办件已作出决定，不能撤回。"))
+    text = _("应申请人要求撤回：%(reason)s") % {"reason": reason}
+    for child in case.children.exclude(status__in=FINAL_STATUSES):
+        _withdraw_one(child, clerk, text, update_parent=False, action="withdraw_on_request")
+    _withdraw_one(case, clerk, text, action="withdraw_on_request")
+    return case
+
+
+def _withdraw_one(case: Case, actor: Any, reason: str, *, update_parent: bool = True, action: str = "withdraw") -> None:
+    flow.cancel(case)
+    now = timezone.now()
+    case.status = CaseStatus.WITHDRAWN
+    case.concluded_at = now
+    case.decision_text = reason.strip()
+    case.version += 1
+    case.save()
+    CaseTask.objects.filter(case=case).exclude(status=TaskStatus.DONE).update(status=TaskStatus.DONE, done_at=now)
+    clock.close_pauses(case)
+    audit_case(case, actor=actor, action=action, reason=reason)
+    announce_status(case, actor=actor, action="withdraw", label=_("已撤回"), comment=reason.strip())
+    bundles.stop_followers(case)
+    if update_parent and case.bundle_case_id is not None:
+        parent = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("department", "applicant", "bundle")
+            .get(pk=case.bundle_case_id)
+        )
+        bundles.update_parent(parent)
