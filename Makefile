@@ -20,10 +20,12 @@ install: $(VENV)/.installed
 system-deps:
 	@bash scripts/system-deps.sh
 
+# The demo is the only mode with demo data, the demo accounts' codes on the log-in page, the SMS
+# outbox page and the 演示环境 banner: TONGBAN_DEMO=true, here and nowhere by default.
 demo: install
-	$(TB) migrate --noinput -v0
-	$(TB) demo
-	$(TB) serve --host 127.0.0.1 --port $(PORT)
+	TONGBAN_DEMO=true $(TB) migrate --noinput -v0
+	TONGBAN_DEMO=true $(TB) demo
+	TONGBAN_DEMO=true $(TB) serve --host 127.0.0.1 --port $(PORT)
 
 serve: install
 	$(TB) migrate --noinput -v0
@@ -36,11 +38,13 @@ lint: install
 	TONGBAN_DATA_DIR=$$(mktemp -d) $(TB) makemigrations --check --dry-run -v0
 
 test: install system-deps lint
-	TONGBAN_DATA_DIR=$$(mktemp -d) $(VENV)/bin/pytest -p no:cacheprovider
+	TONGBAN_DATA_DIR=$$(mktemp -d) $(VENV)/bin/pytest -p no:cacheprovider; status=$$?; \
+		echo "browser screenshots: $${TONGBAN_E2E_SCREENSHOTS:-tests/e2e/screenshots}/"; exit $$status
 
 test-postgres: install system-deps
 	TONGBAN_DATA_DIR=$$(mktemp -d) TONGBAN_DATABASE_URL=$(PG_URL) TONGBAN_REDIS_URL=$(REDIS_URL) \
-		$(VENV)/bin/pytest -p no:cacheprovider
+		$(VENV)/bin/pytest -p no:cacheprovider; status=$$?; \
+		echo "browser screenshots: $${TONGBAN_E2E_SCREENSHOTS:-tests/e2e/screenshots}/"; exit $$status
 
 test-e2e: install system-deps
 	TONGBAN_DATA_DIR=$$(mktemp -d) $(VENV)/bin/pytest -p no:cacheprovider -m e2e

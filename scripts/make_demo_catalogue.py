@@ -133,7 +133,7 @@ GA|confirmation|机动车注册登记|新车上牌、车辆上牌、新车挂牌
 GA|confirmation|机动车转移登记|过户、二手车过户、车辆过户|机动车所有权转移时办理转移登记。|i|3|1|id,vehicle|chuxing|p|||330
 GA|other_power|交通违法处理|处理违章、交罚款、违章查询|查询和处理道路交通安全违法行为，缴纳罚款。|i|4|0|driving|chuxing|p|||760
 GA|public_service|无犯罪记录证明开具|开无犯罪证明、无犯罪记录证明、良民证|为个人出具无犯罪记录证明，用于就业、出国等。|c3/5|4|0|id|zhengjian,jiuye|p||无犯罪记录证明:no_criminal_record|590
-GA|permit|公章刻制备案|刻公章、刻章、企业刻章备案、印章刻制|新设立企业刻制公章、财务章、发票章并备案。|i|4|0|license,id|kaiban|l|||650
+GA|other_power|公章刻制备案|刻公章、刻章、企业刻章备案、印章刻制|新设立企业刻制公章、财务章、发票章并备案。|i|4|0|license,id|kaiban|l|||650
 GA|confirmation|申领居民身份证（异地）|跨省办身份证、异地换领身份证、外地人在广州换身份证|非本市户籍居民在本市申请换领、补领居民身份证。|c30/60|3|1|id,photo?|zhengjian|p|20.00:居民身份证工本费|居民身份证:resident_id|450
 RS|public_service|社会保障卡申领|办社保卡、申请社保卡、新办社保卡、医保卡办理|参保人员首次申领第三代社会保障卡（具有金融功能）。|c10/20|4|0|id,photo|shebao,yibao,shengyu|p||社会保障卡:social_security_card|930
 RS|public_service|社会保障卡补换领|社保卡丢了、补办社保卡、社保卡换卡、医保卡丢了|社会保障卡遗失、损坏或到期的申请补领换领。|c10/20|4|0|id|shebao|p|20.00:社会保障卡补卡工本费|社会保障卡:social_security_card|760
@@ -331,6 +331,60 @@ BUNDLES = [
 # bundles the demo applies for online in one submission (the bundle journey): all items depth ≥ 3
 ONLINE_BUNDLES = {"bundle-birth", "bundle-company", "bundle-retire"}
 
+# Fields the real application forms share (formats as in tongban.cases.schema: mobile, id-number, credit-code, date)
+PHONE = {
+    "type": "string",
+    "title": "联系电话（手机）",
+    "format": "mobile",
+    "description": "办理进度和领取通知发到这个号码",
+}
+COLLECT = {"type": "string", "title": "领取方式", "enum": ["窗口领取", "邮寄到家（邮费到付）"]}
+MAIL_ADDRESS = {"type": "string", "title": "邮寄地址", "maxLength": 100, "description": "选择邮寄时填写，写到门牌号"}
+ACCOUNT = {"type": "string", "title": "收款银行账号", "pattern": "^[0-9]{12,19}$", "description": "本人名下的银行卡号"}
+FOOD_LICENCE: dict[str, Any] = {  # 食品经营许可申请书 (《食品经营许可和备案管理办法》附件)
+    "title": "食品经营许可申请书",
+    "required": [
+        "operator_name", "credit_code", "person_in_charge", "address", "area", "business_type",
+        "business_items", "safety_manager", "employees", "phone",
+    ],
+    "properties": {
+        "operator_name": {"type": "string", "title": "经营者名称", "maxLength": 60, "description": "与营业执照一致"},
+        "credit_code": {"type": "string", "title": "统一社会信用代码", "format": "credit-code"},
+        "shop_name": {"type": "string", "title": "店铺招牌名称", "maxLength": 30},
+        "person_in_charge": {"type": "string", "title": "法定代表人（负责人）姓名", "maxLength": 20},
+        "address": {"type": "string", "title": "经营场所", "maxLength": 100, "description": "详细地址，写到门牌号"},
+        "area": {"type": "number", "title": "经营场所面积（平方米）", "minimum": 1},
+        "business_type": {"type": "string", "title": "主体业态", "enum": ["食品销售经营者", "餐饮服务经营者", "单位食堂"]},
+        "business_items": {
+            "type": "array",
+            "title": "经营项目",
+            "minItems": 1,
+            "items": {"enum": [
+                "预包装食品销售（含冷藏冷冻食品）", "散装食品销售（含冷藏冷冻食品）", "特殊食品销售", "热食类食品制售",
+                "冷食类食品制售", "生食类食品制售", "半成品制售", "自制饮品制售", "其他类食品制售",
+            ]},
+        },
+        "online": {"type": "boolean", "title": "通过互联网从事食品经营"},
+        "safety_manager": {"type": "string", "title": "食品安全管理人员姓名", "maxLength": 20},
+        "employees": {"type": "integer", "title": "从业人员人数", "minimum": 1},
+        "phone": PHONE,
+    },
+}  # fmt: skip
+SOLE_TRADER: dict[str, Any] = {
+    "title": "个体工商户设立登记申请书",
+    "required": ["shop_name", "operator", "address", "scope", "phone"],
+    "properties": {
+        "shop_name": {"type": "string", "title": "个体工商户名称", "maxLength": 60},
+        "operator": {"type": "string", "title": "经营者姓名", "maxLength": 20},
+        "address": {"type": "string", "title": "经营场所", "maxLength": 100},
+        "form_of_organisation": {"type": "string", "title": "组成形式", "enum": ["个人经营", "家庭经营"]},
+        "scope": {"type": "string", "title": "经营范围", "maxLength": 200},
+        "capital": {"type": "number", "title": "资金数额（万元）", "minimum": 0},
+        "employees": {"type": "integer", "title": "从业人数", "minimum": 1},
+        "phone": PHONE,
+    },
+}
+
 FORMS: dict[str, dict[str, Any]] = {
     "GA-001": {
         "title": "出生登记申请表",
@@ -343,15 +397,214 @@ FORMS: dict[str, dict[str, Any]] = {
             "follow": {"type": "string", "title": "随父或随母落户", "enum": ["随父", "随母"]},
         },
     },
-    "SJ-002": {
-        "title": "个体工商户设立登记申请书",
-        "required": ["shop_name", "operator", "address", "scope"],
+    "SJ-002": SOLE_TRADER,
+    "THSJ-001": SOLE_TRADER,
+    "SJ-007": FOOD_LICENCE,
+    "THSJ-002": FOOD_LICENCE,
+    "SJ-001": {
+        "title": "公司登记（备案）申请书",
+        "required": ["company_name", "company_type", "address", "capital", "legal_representative", "scope", "phone"],
         "properties": {
-            "shop_name": {"type": "string", "title": "个体工商户名称"},
-            "operator": {"type": "string", "title": "经营者姓名"},
-            "address": {"type": "string", "title": "经营场所"},
-            "scope": {"type": "string", "title": "经营范围"},
-            "capital": {"type": "number", "title": "资金数额（万元）", "minimum": 0},
+            "company_name": {"type": "string", "title": "企业名称", "maxLength": 60, "description": "已自主申报的名称"},
+            "company_type": {
+                "type": "string",
+                "title": "企业类型",
+                "enum": ["有限责任公司", "股份有限公司", "个人独资企业", "合伙企业"],
+            },
+            "address": {"type": "string", "title": "住所", "maxLength": 100},
+            "capital": {"type": "number", "title": "注册资本（万元）", "minimum": 0},
+            "legal_representative": {"type": "string", "title": "法定代表人姓名", "maxLength": 20},
+            "scope": {"type": "string", "title": "经营范围", "maxLength": 300},
+            "phone": PHONE,
+        },
+    },
+    "GA-003": {
+        "title": "居民身份证换领申请",
+        "required": ["reason", "collect", "phone"],
+        "properties": {
+            "reason": {
+                "type": "string",
+                "title": "换领原因",
+                "enum": ["有效期满", "登记项目变更", "证件损坏", "相片与本人差异较大"],
+            },
+            "collect": COLLECT,
+            "mail_address": MAIL_ADDRESS,
+            "phone": PHONE,
+        },
+    },
+    "GA-004": {
+        "title": "居民身份证补领申请",
+        "required": ["lost_on", "how_lost", "collect", "phone"],
+        "properties": {
+            "lost_on": {"type": "string", "title": "丢失日期", "format": "date"},
+            "how_lost": {"type": "string", "title": "丢失经过", "maxLength": 200},
+            "temporary": {"type": "boolean", "title": "同时申领临时居民身份证"},
+            "collect": COLLECT,
+            "mail_address": MAIL_ADDRESS,
+            "phone": PHONE,
+        },
+    },
+    "GA-013": {
+        "title": "居住登记申报表",
+        "required": ["address", "since", "housing", "phone"],
+        "properties": {
+            "address": {"type": "string", "title": "居住地址", "maxLength": 100},
+            "since": {"type": "string", "title": "居住起始日期", "format": "date"},
+            "housing": {
+                "type": "string",
+                "title": "住所类型",
+                "enum": ["租赁房屋", "自有房屋", "单位宿舍", "借住亲友家"],
+            },
+            "employer": {"type": "string", "title": "就业单位或就读学校", "maxLength": 60},
+            "phone": PHONE,
+        },
+    },
+    "GA-014": {
+        "title": "中国公民出入境证件申请表（护照）",
+        "required": ["application", "purpose", "collect", "phone"],
+        "properties": {
+            "application": {"type": "string", "title": "申请类别", "enum": ["首次申领", "换发", "补发"]},
+            "purpose": {
+                "type": "string",
+                "title": "出境事由",
+                "enum": ["旅游", "探亲访友", "商务", "留学", "定居", "其他"],
+            },
+            "collect": COLLECT,
+            "mail_address": MAIL_ADDRESS,
+            "phone": PHONE,
+        },
+    },
+    "GA-015": {
+        "title": "中国公民出入境证件申请表（往来港澳通行证）",
+        "required": ["application", "endorsement", "collect", "phone"],
+        "properties": {
+            "application": {"type": "string", "title": "申请类别", "enum": ["首次申领", "换发", "补发"]},
+            "endorsement": {
+                "type": "string",
+                "title": "签注种类",
+                "enum": ["个人旅游", "团队旅游", "探亲", "商务", "不办理签注"],
+            },
+            "collect": COLLECT,
+            "mail_address": MAIL_ADDRESS,
+            "phone": PHONE,
+        },
+    },
+    "YB-001": {
+        "title": "城乡居民基本医疗保险参保登记表",
+        "required": ["insured_name", "insured_id", "category", "phone"],
+        "properties": {
+            "insured_name": {"type": "string", "title": "参保人姓名", "maxLength": 20},
+            "insured_id": {"type": "string", "title": "参保人身份证号码", "format": "id-number"},
+            "category": {
+                "type": "string",
+                "title": "参保类别",
+                "enum": ["成年居民", "老年居民", "中小学生和儿童", "在校大学生"],
+            },
+            "relation": {"type": "string", "title": "与申请人关系", "enum": ["本人", "子女", "父母", "配偶", "其他"]},
+            "phone": PHONE,
+        },
+    },
+    "YB-002": {
+        "title": "城乡居民医保缴费",
+        "required": ["insured_id", "year"],
+        "properties": {
+            "insured_id": {"type": "string", "title": "参保人身份证号码", "format": "id-number"},
+            "year": {"type": "integer", "title": "缴费年度", "minimum": 2024, "maximum": 2030},
+        },
+    },
+    "YB-005": {
+        "title": "异地就医备案登记表",
+        "required": ["kind", "destination", "start_on", "phone"],
+        "properties": {
+            "kind": {
+                "type": "string",
+                "title": "备案类型",
+                "enum": ["异地长期居住", "常驻异地工作", "异地转诊就医", "临时外出就医"],
+            },
+            "destination": {"type": "string", "title": "就医地（省、市）", "maxLength": 40},
+            "start_on": {"type": "string", "title": "备案开始日期", "format": "date"},
+            "phone": PHONE,
+        },
+    },
+    "RS-011": {
+        "title": "失业保险金申领登记表",
+        "required": ["last_employer", "left_on", "reason", "account"],
+        "properties": {
+            "last_employer": {"type": "string", "title": "原工作单位", "maxLength": 60},
+            "left_on": {"type": "string", "title": "离职日期", "format": "date"},
+            "reason": {
+                "type": "string",
+                "title": "离职原因",
+                "enum": ["劳动合同期满终止", "用人单位解除", "协商一致解除", "用人单位原因本人解除"],
+            },
+            "account": ACCOUNT,
+        },
+    },
+    "RS-020": {
+        "title": "参保缴费证明打印",
+        "required": ["from_month", "to_month", "purpose"],
+        "properties": {
+            "from_month": {
+                "type": "string",
+                "title": "起始年月",
+                "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+                "description": "如 2024-01",
+            },
+            "to_month": {
+                "type": "string",
+                "title": "截止年月",
+                "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$",
+                "description": "如 2026-06",
+            },
+            "purpose": {
+                "type": "string",
+                "title": "用途",
+                "enum": ["购房", "购车摇号", "子女入学", "积分入户", "其他"],
+            },
+        },
+    },
+    "SW-004": {
+        "title": "个人所得税年度自行纳税申报表（简易版）",
+        "required": ["tax_year", "employer", "outcome"],
+        "properties": {
+            "tax_year": {"type": "integer", "title": "所得年度", "minimum": 2019, "maximum": 2030},
+            "employer": {"type": "string", "title": "任职受雇单位", "maxLength": 60},
+            "outcome": {"type": "string", "title": "汇算结果", "enum": ["申请退税", "补缴税款", "无需退补"]},
+            "account": {**ACCOUNT, "title": "退税银行账号", "description": "申请退税时填写，本人名下的银行卡号"},
+        },
+    },
+    "MZ-001": {
+        "title": "结婚登记申请",
+        "required": ["partner_name", "partner_id", "appointment_on"],
+        "properties": {
+            "partner_name": {"type": "string", "title": "对方姓名", "maxLength": 20},
+            "partner_id": {"type": "string", "title": "对方身份证号码", "format": "id-number"},
+            "appointment_on": {"type": "string", "title": "预约登记日期", "format": "date"},
+            "office": {
+                "type": "string",
+                "title": "婚姻登记处",
+                "enum": ["天河区婚姻登记处", "越秀区婚姻登记处", "海珠区婚姻登记处", "荔湾区婚姻登记处"],
+            },
+        },
+    },
+    "GJJ-001": {
+        "title": "住房公积金提取申请表（购房）",
+        "required": ["house_address", "bought_on", "price", "amount", "account"],
+        "properties": {
+            "house_address": {"type": "string", "title": "房屋坐落", "maxLength": 100},
+            "bought_on": {"type": "string", "title": "购房合同签订日期", "format": "date"},
+            "price": {"type": "number", "title": "购房总价（元）", "minimum": 0},
+            "amount": {"type": "number", "title": "提取金额（元）", "minimum": 0},
+            "account": ACCOUNT,
+        },
+    },
+    "JT-004": {
+        "title": "长者优惠乘车卡申请",
+        "required": ["collect", "phone"],
+        "properties": {
+            "collect": {"type": "string", "title": "领卡方式", "enum": ["羊城通服务网点领取", "邮寄到家（邮费到付）"]},
+            "mail_address": MAIL_ADDRESS,
+            "phone": PHONE,
         },
     },
     "MZ-006": {
@@ -383,9 +636,11 @@ FORMS: dict[str, dict[str, Any]] = {
         },
     },
     "GJJ-002": {
-        "title": "住房公积金提取申请表",
+        "title": "住房公积金提取申请表（租房）",
         "required": ["amount", "account"],
         "properties": {
+            "rental_address": {"type": "string", "title": "租赁房屋地址", "maxLength": 100},
+            "monthly_rent": {"type": "number", "title": "月租金（元）", "minimum": 0},
             "amount": {"type": "number", "title": "提取金额（元）", "minimum": 0},
             "account": {"type": "string", "title": "收款银行账号"},
         },
@@ -396,9 +651,48 @@ VISIT_REASONS = {
     "photo": "需现场采集人像和指纹",
     "default": "需核验原件或现场确认",
 }
-# item code -> its own reason for the visit, where the default does not say why
+# item code -> its own reason for the visit, where the default does not say why (fingerprints are
+# taken only for 居民身份证 and the exit-entry documents: no one fingerprints a pensioner's bus pass)
 ITEM_VISIT_REASONS = {
     "WJ-004": "首次接种时到接种单位核对接种信息、领取预防接种证",
+    "GA-020": "需本人到考场参加考试",
+    "WJ-006": "需本人到场核验医师资格证书原件",
+    "WJ-009": "需本人到体检机构现场体检",
+    "MZ-001": "需男女双方本人共同到婚姻登记处现场办理",
+    "MZ-003": "需本人到婚姻登记处现场办理",
+    "MZ-010": "需本人到指定医疗机构进行残疾评定",
+    "MZ-011": "需本人到残联服务窗口核验身份并领证",
+    "MZ-019": "需男女双方本人共同到婚姻登记处现场办理",
+    "JY-004": "需本人到认定机构现场确认信息",
+    "JT-004": "需本人到羊城通服务网点核验身份、领取长者卡（选择邮寄的除外）",
+}
+
+# item code -> 设定依据, printed on the decision documents (办理结果文书)
+LEGAL_BASIS = {
+    "GA-003": "《中华人民共和国居民身份证法》第十一条",
+    "GA-004": "《中华人民共和国居民身份证法》第十一条",
+    "GA-013": "《居住证暂行条例》第九条",
+    "GA-014": "《中华人民共和国护照法》第五条",
+    "GA-015": "《中华人民共和国出境入境管理法》第十条；《中国公民因私事往来香港地区或者澳门地区的暂行管理办法》",
+    "GA-025": "《印铸刻字业暂行管理规则》；《国务院关于第三批取消中央指定地方实施行政许可事项的决定》（国发〔2017〕7号）",
+    "SJ-001": "《中华人民共和国市场主体登记管理条例》第三条；《中华人民共和国公司法》第二十九条",
+    "SJ-002": "《促进个体工商户发展条例》第七条；《中华人民共和国市场主体登记管理条例》第三条",
+    "THSJ-001": "《促进个体工商户发展条例》第七条；《中华人民共和国市场主体登记管理条例》第三条",
+    "SJ-007": "《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》",
+    "THSJ-002": "《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》",
+    "YB-001": "《中华人民共和国社会保险法》第二十五条",
+    "YB-002": "《中华人民共和国社会保险法》第二十五条",
+    "YB-005": "《中华人民共和国社会保险法》第二十九条；《关于进一步做好基本医疗保险跨省异地就医直接结算工作的通知》（医保发〔2022〕22号）",
+    "RS-011": "《中华人民共和国社会保险法》第四十五条；《失业保险条例》第十四条",
+    "RS-020": "《中华人民共和国社会保险法》第七十四条",
+    "SW-004": "《中华人民共和国个人所得税法》第十一条",
+    "MZ-001": "《中华人民共和国民法典》第一千零四十九条；《婚姻登记条例》",
+    "GJJ-001": "《住房公积金管理条例》第二十四条",
+    "GJJ-002": "《住房公积金管理条例》第二十四条",
+    "JT-004": "《中华人民共和国老年人权益保障法》第五十七条；《广东省老年人权益保障条例》",
+    "JY-001": "《中华人民共和国义务教育法》第十二条",
+    "RS-006": "《国务院关于工人退休、退职的暂行办法》；《中华人民共和国社会保险法》第十六条",
+    "MZ-006": "《社会救助暂行办法》第九条",
 }
 
 
@@ -453,6 +747,8 @@ def build() -> list[dict[str, Any]]:
             "themes": [t for t in themes.split(",") if t],
             "summary": summary,
         }
+        if code in LEGAL_BASIS:
+            item["legal_basis"] = LEGAL_BASIS[code]
         if timing == "i":
             item.update(handling="instant", statutory_days=0, committed_days=0)
         else:

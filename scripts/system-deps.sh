@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs (Chromium for browser tests, a CJK font so
-# screenshots show Chinese), when missing and running as root; otherwise says what to install.
+# screenshots show Chinese and decision PDFs can be written — fpdf2 reads wqy-zenhei's .ttc), when
+# missing and running as root; otherwise says what to install. Servers need the font too.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)

@@ -10,6 +10,16 @@ settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.Immedi
 # so tests hash with a fast hasher. tests/accounts/test_hashing.py checks the real configuration.
 CONFIGURED_PASSWORD_HASHERS = list(settings.PASSWORD_HASHERS)
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *CONFIGURED_PASSWORD_HASHERS]
+# The suite runs in the default mode — no debug, no demo (tests that need demo features turn
+# settings.DEMO_MODE on themselves) — but reads static files from the source folders: production's
+# manifest storage would need `collectstatic` before every run.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Production redirects plain HTTP to HTTPS; the test client and the live server speak plain HTTP.
+# tests/core/test_sessions_and_transport.py checks the redirect (and reads production's settings).
+settings.SECURE_SSL_REDIRECT = False
 
 
 def pytest_report_header() -> list[str]:
@@ -83,10 +93,13 @@ def _no_reserved_case_numbers():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and caches start empty in every test (Redis keeps them between runs)."""
-    from django.core.cache import cache
+    """Caches start empty in every test (Redis keeps them between runs). The database cache and the
+    rate counters (core.ratelimit) live in the test database, which each test rolls back or flushes."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
 
-    cache.clear()
+    if not isinstance(caches["default"], DatabaseCache):
+        caches["default"].clear()
     yield
 
 
@@ -132,3 +145,40 @@ def verified_client(user) -> Client:
     session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
     session.save()
     return client
+
+
+class SmsHandset:
+    """The phones of a test: what the SMS gateway was given to send (the outbox keeps no log-in code)."""
+
+    received: list[tuple[str, str]] = []
+
+    def texts(self, phone: str) -> list[str]:
+        return [text for to, text in self.received if to == phone]
+
+    def last_code(self, phone: str) -> str:
+        """The 6-digit code of the newest message to `phone`."""
+        import re
+
+        found = re.search(r"\d{6}", self.texts(phone)[-1])
+        assert found, self.texts(phone)
+        return found.group(0)
+
+
+def _register_test_gateway() -> None:
+    from tongban.notices.sms import SmsGateway, gateways
+
+    @gateways.register("test-handset")
+    class TestHandsetGateway(SmsGateway):
+        def send(self, *, phone: str, text: str) -> None:
+            SmsHandset.received.append((phone, text))
+
+
+_register_test_gateway()
+
+
+@pytest.fixture
+def sms_handset(settings) -> SmsHandset:
+    """Text messages are delivered to a handset the test can read: `sms_handset.last_code(phone)`."""
+    settings.SMS_GATEWAY = "test-handset"
+    SmsHandset.received.clear()
+    return SmsHandset()

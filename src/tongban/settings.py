@@ -1,8 +1,12 @@
 """Tongban settings: one module, configured only by environment variables (12-factor).
 
-The embedded mode (no variables set) runs on a SQLite file under ./var/ with local-memory
-cache and the database task queue. Production sets TONGBAN_DEBUG=false, a real
-TONGBAN_SECRET_KEY, TONGBAN_DATABASE_URL=postgres://… and TONGBAN_REDIS_URL=redis://….
+The embedded mode (no database variables set) runs on a SQLite file under ./var/ with the
+database cache (shared by every process) and the database task queue. Safe by default: debug is off unless
+TONGBAN_DEBUG=true, the demo features (codes on the log-in page, the SMS outbox page, the public
+demo keys) exist only with TONGBAN_DEMO=true (`make demo` sets it). Production — neither debug nor
+demo — needs a strong TONGBAN_SECRET_KEY and its own TONGBAN_PERSONAL_DATA_KEY: `tongban serve`
+and `tongban check --deploy` refuse weak ones (tongban.core.checks). A database on PostgreSQL
+and a shared cache come from TONGBAN_DATABASE_URL=postgres://… and TONGBAN_REDIS_URL=redis://….
 """
 
 from __future__ import annotations
@@ -10,34 +14,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
 
+# The public demo value of both keys: anyone can read it here, so production refuses it.
 DEFAULT_SECRET = "tongban-embedded-demo-secret-do-not-use-in-production"
+DEMO_PERSONAL_DATA_KEY = DEFAULT_SECRET  # the demo's key for personal data (kept: demo data stays readable)
 DATA_DIR = Path(env.str("TONGBAN_DATA_DIR", default=str(Path.cwd() / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.bool("TONGBAN_DEBUG", default=True)
-DEMO_MODE = env.bool("TONGBAN_DEMO", default=DEBUG)
+# --- mode: debug and demo only when asked for -------------------------------------------------
+DEBUG = env.bool("TONGBAN_DEBUG", default=False)
+# 演示环境: demo data, the demo accounts' current codes on the console log-in page, the SMS outbox
+# page (only the demo accounts' messages) and a banner on every page. `make demo` sets it.
+DEMO_MODE = env.bool("TONGBAN_DEMO", default=False)
+# Production is neither debug nor demo: tongban.core.checks then refuses the keys below when they
+# are the demo values, short or low in entropy (`tongban serve` does not start; `check --deploy` fails).
 SECRET_KEY = env.str("TONGBAN_SECRET_KEY", default=DEFAULT_SECRET)
-if not DEBUG and SECRET_KEY == DEFAULT_SECRET:
-    raise ImproperlyConfigured(
-        "TONGBAN_SECRET_KEY is the built-in demo value; production mode (TONGBAN_DEBUG=false) "
-        "refuses to start with it. Set TONGBAN_SECRET_KEY to a long random value."
-    )
-if not DEBUG and DEMO_MODE:
-    raise ImproperlyConfigured("TONGBAN_DEMO=true is not allowed when TONGBAN_DEBUG=false.")
 
 # Key for personal data at rest (Fernet key material is derived from it); separate from SECRET_KEY
 # so that rotating sessions does not lose encrypted data.
-PERSONAL_DATA_KEY = env.str("TONGBAN_PERSONAL_DATA_KEY", default="" if not DEBUG else SECRET_KEY)
-if not DEBUG and (not PERSONAL_DATA_KEY or PERSONAL_DATA_KEY in (DEFAULT_SECRET, SECRET_KEY)):
-    raise ImproperlyConfigured(
-        "Set TONGBAN_PERSONAL_DATA_KEY in production mode, different from TONGBAN_SECRET_KEY: it encrypts "
-        "ID and phone numbers at rest and must survive a rotation of the session secret."
-    )
+PERSONAL_DATA_KEY = env.str("TONGBAN_PERSONAL_DATA_KEY", default=DEMO_PERSONAL_DATA_KEY)
 
 ALLOWED_HOSTS = env.list("TONGBAN_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("TONGBAN_CSRF_TRUSTED_ORIGINS", default=[])
@@ -65,9 +63,13 @@ INSTALLED_APPS = [
     "tongban.cases",
     "tongban.portal",
     "tongban.console",
+    "tongban.api",
+    "tongban.demo",
 ]
 
 MIDDLEWARE = [
+    "tongban.core.middleware.TrustedProxyMiddleware",  # first: forwarded headers only from TRUSTED_PROXIES
+    "tongban.core.middleware.SecureCookiesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tongban.core.middleware.DatabaseUnavailableMiddleware",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tongban.core.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -101,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongban.core.context_processors.platform",
-                "tongban.core.context_processors.unread",
+                "tongban.notices.context_processors.unread",
             ],
         },
     }
@@ -118,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
         ),
     }
+    # Tests use a file, not the in-memory shared cache: the live server's threads then wait for each
+    # other's write locks (busy_timeout) instead of failing at once with "database table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("TONGBAN_DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -136,7 +142,17 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every process (gunicorn workers, the task worker): a per-process local-memory cache
+    # would let each worker keep its own view. The table comes with `migrate` (core.CacheEntry).
+    # Rate limits and log-in lock-outs are counted in the database in every mode (core.ratelimit,
+    # django-axes' database handler).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tongban_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 TASKS = {
@@ -166,14 +182,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "portal:login"
 AXES_FAILURE_LIMIT = env.int("TONGBAN_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("TONGBAN_LOGIN_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "user_agent"]]
-AXES_RESET_ON_SUCCESS = True
+# Failures are counted per account and per client address, never per User-Agent (a rotating
+# User-Agent must not open a fresh count). An address has its own, larger limit: a service hall's
+# Wi-Fi or a mobile carrier's NAT puts many people behind one address (accounts.lockout).
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_HANDLER = "tongban.accounts.lockout.AccountAndAddressHandler"
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("TONGBAN_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_RESET_ON_SUCCESS = True  # only the account's own failures (accounts.lockout)
 AXES_LOCKOUT_CALLABLE = "tongban.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Tongban"
-SMS_GATEWAY = env.str("TONGBAN_SMS_GATEWAY", default="outbox")
+# `outbox` delivers nothing (the table only); `demo`, the demo's default, also keeps what the demo
+# accounts' phones received for /demo/outbox/ (tongban.demo.handset).
+SMS_GATEWAY = env.str("TONGBAN_SMS_GATEWAY", default="demo" if DEMO_MODE else "outbox")
 IDENTITY_VERIFIER = env.str("TONGBAN_IDENTITY_VERIFIER", default="local-population")
 SMS_CODE_TTL_SECONDS = 300
 
@@ -205,17 +228,37 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- security -------------------------------------------------------------------------------
+PRODUCTION = not DEBUG and not DEMO_MODE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env.int("TONGBAN_SESSION_SECONDS", default=8 * 3600)
+SESSION_COOKIE_AGE = env.int("TONGBAN_SESSION_SECONDS", default=8 * 3600)  # absolute, for everyone
+# Staff sessions also end after this many minutes without a request (ASVS 3.3.2 asks 30 at level 2;
+# core.middleware.StaffIdleTimeoutMiddleware).
+STAFF_IDLE_MINUTES = env.int("TONGBAN_STAFF_IDLE_MINUTES", default=30)
+# API tokens (accounts.tokens): a citizen's or legal person's lasts this many days; a member of staff's
+# this many hours and never beyond the session their second factor opened (SESSION_COOKIE_AGE).
+API_TOKEN_DAYS = env.int("TONGBAN_API_TOKEN_DAYS", default=30)
+STAFF_API_TOKEN_HOURS = env.float("TONGBAN_STAFF_API_TOKEN_HOURS", default=8)
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every cookie is Secure outside debug: session, CSRF and language here, the others (elder mode,
+# messages …) through core.middleware.SecureCookiesMiddleware.
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env.int("TONGBAN_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+# Production answers plain HTTP with a redirect to HTTPS; /healthz stays plain for load-balancer
+# probes. TONGBAN_HTTPS_REDIRECT=false when a server must answer plain HTTP itself (a local benchmark).
+SECURE_SSL_REDIRECT = env.bool("TONGBAN_HTTPS_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# X-Forwarded-Proto (is it HTTPS?) and X-Forwarded-For (the client's address) count only from these
+# proxy addresses or networks (comma-separated, CIDR allowed); from anyone else they are dropped
+# (core.middleware.TrustedProxyMiddleware). The default trusts a proxy on the same machine only.
+TRUSTED_PROXIES = env.list("TONGBAN_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -268,6 +311,10 @@ LOGGING = {
     },
 }
 
+# 办理结果文书 (decision PDFs): a TTF/TTC/OTF font with Chinese glyphs; empty = found on the system
+# (fonts-wqy-zenhei or fonts-noto-cjk, see scripts/system-deps.sh)
+DOCUMENT_FONT = env.str("TONGBAN_DOCUMENT_FONT", default="")
+
 # 办件编号 under load: at most this many numbers reserved at once per process (1 = one at a time)
 CASE_NUMBER_BLOCK = env.int("TONGBAN_CASE_NUMBER_BLOCK", default=32)
 
@@ -275,4 +322,6 @@ TONGBAN = {
     "HELP_LINE": env.str("TONGBAN_HELP_LINE", default="12345"),
     "PLATFORM_NAME": env.str("TONGBAN_PLATFORM_NAME", default="通办"),
     "TIME_LIMIT_WARNING_SHARE": env.float("TONGBAN_TIME_LIMIT_WARNING_SHARE", default=0.8),
+    # a catalogue import's prune removes at most this share of each kind unless the count is confirmed
+    "CATALOG_PRUNE_MAX_SHARE": env.float("TONGBAN_CATALOG_PRUNE_MAX_SHARE", default=0.10),
 }

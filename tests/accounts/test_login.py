@@ -1,5 +1,3 @@
-import re
-
 import pytest
 from django.test import Client
 
@@ -66,14 +64,14 @@ def test_staff_log_in_with_password_and_totp(demo):
     assert "待办" in page and "业务办理员" in page
 
 
-def test_sms_code_login(demo, django_capture_on_commit_callbacks):
+def test_sms_code_login(demo, django_capture_on_commit_callbacks, sms_handset):
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/login/", {"action": "send_code", "phone": "13800000001"})
     assert "138****0001" in response.content.decode()
     sms = OutgoingSms.objects.get()
     assert sms.status == OutgoingSms.Status.SENT
-    code = re.search(r"\d{6}", sms.text).group(0)
+    code = sms_handset.last_code("13800000001")
     wrong = client.post(
         "/login/", {"action": "sms_login", "phone": "13800000001", "code": "999999" if code != "999999" else "000000"}
     )
@@ -129,11 +127,11 @@ def test_sms_codes_are_limited_per_address(demo):
     assert _send(Client(REMOTE_ADDR="10.3.3.3"), "13700009998").status_code == 200, "other addresses unaffected"
 
 
-def test_wrong_sms_codes_count_toward_lock_out(demo, django_capture_on_commit_callbacks):
+def test_wrong_sms_codes_count_toward_lock_out(demo, django_capture_on_commit_callbacks, sms_handset):
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
         _send(client)
-    code = re.search(r"\d{6}", OutgoingSms.objects.get().text).group(0)
+    code = sms_handset.last_code("13800000001")
     for attempt in range(4):
         response = client.post("/login/", {"action": "sms_login", "phone": "13800000001", "code": _wrong(code)})
         assert response.status_code == 200, attempt
@@ -145,13 +143,13 @@ def test_wrong_sms_codes_count_toward_lock_out(demo, django_capture_on_commit_ca
     assert password.status_code == 429, "the account is locked, whatever the way in"
 
 
-def test_wrong_passwords_and_wrong_codes_add_up(demo, django_capture_on_commit_callbacks):
+def test_wrong_passwords_and_wrong_codes_add_up(demo, django_capture_on_commit_callbacks, sms_handset):
     client = Client()
     for _ in range(3):
         client.post("/login/", {"action": "password", "username": "13800000001", "password": "wrong-one"})
     with django_capture_on_commit_callbacks(execute=True):
         _send(client)
-    code = re.search(r"\d{6}", OutgoingSms.objects.get().text).group(0)
+    code = sms_handset.last_code("13800000001")
     client.post("/login/", {"action": "sms_login", "phone": "13800000001", "code": _wrong(code)})
     locked = client.post("/login/", {"action": "sms_login", "phone": "13800000001", "code": _wrong(code)})
     assert locked.status_code == 429

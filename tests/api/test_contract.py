@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from tongban.core.management.commands.export_openapi import schema_text
+from tongban.api.management.commands.export_openapi import schema_text
 
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.json"
 

@@ -18,11 +18,11 @@ pytestmark = pytest.mark.django_db
 YUEXIU = department_code(17)  # 越秀区政数局 (440104): outside 天河
 
 
-def _accepted(people, code, answers=None, key="k"):
+def _accepted(people, code, answers=None, key="k", applicant="zhangsan"):
     from tongban.catalog.models import ServiceItem
 
     item = ServiceItem.objects.get(code=code)
-    case = submit(people["zhangsan"], item, key=key, answers=answers or {"shop_name": "x"}, files=[])
+    case = submit(people[applicant], item, key=key, answers=answers or {"shop_name": "x"}, files=[])
     case = Case.objects.get(pk=case.pk)
     clerk = people["chuangkou"] if item.department.region.code == "440106" else people["shichuangkou"]
     services.accept_case(case=case, clerk=clerk, expected_version=case.version)
@@ -43,7 +43,7 @@ def flagged(catalogue, people, media):
     )
     cases = {
         "market_yellow": _accepted(people, "TEST-OV-001", key="a"),
-        "market_green": _accepted(people, "TEST-OV-001", key="b"),
+        "market_green": _accepted(people, "TEST-OV-001", key="b", applicant="lisi"),  # one open case a person
         "police_red": _accepted(people, "TEST-OV-002", key="c"),
         "yuexiu_red": _accepted(people, "TEST-OV-003", key="d"),
     }

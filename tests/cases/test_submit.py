@@ -57,7 +57,7 @@ def test_answers_are_checked_with_field_titles(item, people, media):
     messages = " ".join(info.value.messages)
     assert "请填写“店铺名称”" in messages
     assert "“经营面积（平方米）”不能小于 1" in messages
-    assert "“开业日期”的格式不正确" in messages
+    assert "“开业日期”：日期应按 年-月-日 填写" in messages
     assert info.value.code == "invalid_answers"
     assert Case.objects.count() == 0
 

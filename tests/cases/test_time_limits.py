@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.cases.conftest import submit
-from tongban.cases import clock, services
+from tongban.cases import services
 from tongban.cases.models import Case, CaseStatus, ClockPause, ClockState
 from tongban.notices.models import Message
+from tongban.timelimits import case_clock as clock
 
 pytestmark = pytest.mark.django_db
 

@@ -5,16 +5,37 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from typing import Any
 
 import pytest
 from pypdf import PdfWriter
 
 from tests.conftest import _Quiet
+from tongban.demo.cases import ANSWERS
 
 #: 天河区食品经营许可: handled by 天河区市场监管局 (banli, kezhang), accepted at 天河区政数局 (chuangkou);
 #: one material the government holds and two the applicant uploads.
 ITEM = "THSJ-002"
 BUNDLE = "bundle-birth"
+#: ITEM's form (食品经营许可申请书) filled in as the demo's milk-tea shop does
+ITEM_ANSWERS = ANSWERS
+#: the same answers as the portal form posts them (fields prefixed `answers-`)
+ITEM_FORM_DATA: dict[str, object] = {f"answers-{name}": value for name, value in ANSWERS.items()}
+
+
+def fill_item_form(page: Any) -> None:
+    """Fill ITEM's application form in the browser (Playwright page) as a person would."""
+    page.get_by_label("经营者名称（必填）").fill(ANSWERS["operator_name"])
+    page.get_by_label("统一社会信用代码（必填）").fill(ANSWERS["credit_code"])
+    page.get_by_label("法定代表人（负责人）姓名（必填）").fill("张三")
+    page.get_by_label("经营场所（必填）").fill("天河路 1 号门店")
+    page.get_by_label("经营场所面积（平方米）（必填）").fill(str(ANSWERS["area"]))
+    page.get_by_label("主体业态（必填）").select_option(ANSWERS["business_type"])
+    for choice in ANSWERS["business_items"]:
+        page.get_by_label(choice, exact=True).check()
+    page.get_by_label("食品安全管理人员姓名（必填）").fill("张三")
+    page.get_by_label("从业人员人数（必填）").fill(str(ANSWERS["employees"]))
+    page.get_by_label("联系电话（手机）（必填）").fill(ANSWERS["phone"])
 
 
 @pytest.fixture
@@ -70,7 +91,7 @@ def submitted(catalogue):
     return services.submit_application(
         applicant=User.objects.get(username="zhangsan"),
         item=ServiceItem.objects.get(code=ITEM),
-        answers={},
+        answers=ITEM_ANSWERS,
         uploads=uploads_for_item(),
         idempotency_key="fixture-1",
     )

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.cases_ui.conftest import ITEM, pdf_bytes
+from tests.cases_ui.conftest import ITEM, ITEM_FORM_DATA, pdf_bytes
 from tests.conftest import staff_client
 from tongban.accounts.models import User
 from tongban.cases import services
@@ -196,6 +196,7 @@ def test_window_intake_files_for_a_person_at_the_window(catalogue):
         "person-person_name": "赵六",
         "person-id_number": "",
         "person-phone": "13800000009",
+        **ITEM_FORM_DATA,
     }
     refused = client.post("/console/cases/window/", data)
     assert refused.status_code == 400

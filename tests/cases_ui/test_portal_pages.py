@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.cases_ui.conftest import ITEM, pdf_bytes, png_bytes
+from tests.cases_ui.conftest import ITEM, ITEM_FORM_DATA, pdf_bytes, png_bytes
 from tongban.accounts.models import User
 from tongban.cases.models import Case, CaseStatus, Draft
 
@@ -29,7 +29,8 @@ def _material_inputs(html: str) -> list[str]:
 
 def _apply_post(key: str, html: str, **extra: object) -> dict[str, object]:
     names = _material_inputs(html)
-    data: dict[str, object] = {"idempotency_key": key, "action": "submit", "answers-remark": "门店在天河路 1 号"}
+    data: dict[str, object] = {"idempotency_key": key, "action": "submit", **ITEM_FORM_DATA}
+    data["answers-address"] = "门店在天河路 1 号"
     data[names[0]] = SimpleUploadedFile("plan.pdf", pdf_bytes(), content_type="application/pdf")
     data[names[1]] = SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")
     data.update(extra)
@@ -120,7 +121,7 @@ def test_bad_file_is_refused_next_to_the_material(catalogue, citizen_client):
 
 
 def test_draft_autosave_fragment_and_resume_on_another_device(catalogue, citizen_client):
-    response = citizen_client.post(f"/apply/{ITEM}/draft/", {"answers-remark": "草稿内容"}, HTTP_HX_REQUEST="true")
+    response = citizen_client.post(f"/apply/{ITEM}/draft/", {"answers-shop_name": "草稿内容"}, HTTP_HX_REQUEST="true")
     fragment = response.content.decode()
     assert response.status_code == 200
     assert "草稿已自动保存" in fragment
@@ -136,15 +137,15 @@ def test_draft_autosave_fragment_and_resume_on_another_device(catalogue, citizen
 
 def test_plain_save_draft_button_works_without_javascript(catalogue, citizen_client):
     response = citizen_client.post(
-        f"/apply/{ITEM}/", {"action": "save_draft", "answers-remark": "没有脚本", "idempotency_key": "x"}
+        f"/apply/{ITEM}/", {"action": "save_draft", "answers-shop_name": "没有脚本", "idempotency_key": "x"}
     )
     assert response.status_code == 200
     assert "草稿已保存" in response.content.decode()
-    assert Draft.objects.get().answers == {"remark": "没有脚本"}
+    assert Draft.objects.get().answers == {"shop_name": "没有脚本"}
 
 
 def test_another_citizens_draft_is_not_resumed(catalogue, citizen_client):
-    citizen_client.post(f"/apply/{ITEM}/draft/", {"answers-remark": "张三的草稿"})
+    citizen_client.post(f"/apply/{ITEM}/draft/", {"answers-shop_name": "张三的草稿"})
     draft = Draft.objects.get()
     page = _client("lisi").get(f"/apply/{ITEM}/?draft={draft.key}").content.decode()
     assert "张三的草稿" not in page
@@ -214,10 +215,10 @@ def test_supplement_page_lists_exactly_what_to_fix(submitted, citizen_client):
     assert page.count('type="file"') == 1
     assert "去补正" in citizen_client.get("/my/cases/").content.decode()
     empty = citizen_client.post(f"/my/cases/{submitted.number}/supplement/", {})
-    assert empty.status_code == 400 and "请上传" in empty.content.decode()
+    assert empty.status_code == 400 and "还没有补正：请上传替换文件或填写说明" in empty.content.decode()
     response = citizen_client.post(
         f"/my/cases/{submitted.number}/supplement/",
-        {"material-0": SimpleUploadedFile("new.pdf", pdf_bytes(), content_type="application/pdf")},
+        {"file-0": SimpleUploadedFile("new.pdf", pdf_bytes(), content_type="application/pdf")},
     )
     assert response.status_code == 302
     submitted.refresh_from_db()

@@ -244,7 +244,10 @@ def test_prune_deletes_what_the_file_no_longer_holds(imported):
     ]
     kept = run(*lines)
     assert kept.counts["item"].deleted == 0 and ServiceItem.objects.filter(code="440100-GA-002-01").exists()
-    pruned = run(*lines, prune=True)
+    refused = run(*lines, prune=True)  # 1 of 4 items and 1 of 2 themes: more than 10 %
+    assert not refused.written and refused.prune_plan is not None and refused.prune_plan.count == 2
+    assert ServiceItem.objects.filter(code="440100-GA-002-01").exists()
+    pruned = run(*lines, prune=True, confirm_prune=2)
     assert pruned.counts["item"].deleted == 1 and pruned.counts["theme"].deleted == 1
     assert not ServiceItem.objects.filter(code="440100-GA-002-01").exists()
     assert not Theme.objects.filter(code="yibao").exists()
@@ -337,14 +340,14 @@ def test_the_commands(tmp_path, capsys):
     assert "第 2 行 committed_days" in capsys.readouterr().err
     call_command("import_catalogue", str(broken), "--skip-invalid")
     assert not ServiceItem.objects.filter(code="X").exists()
-    call_command("import_catalogue", str(broken), "--prune", "--skip-invalid")
+    call_command("import_catalogue", str(broken), "--prune", "--skip-invalid", "--confirm-prune", "7")
     assert ServiceItem.objects.count() == 0
 
 
 def test_prune_keeps_entries_the_file_still_refers_to(imported):
     # a file with one item that uses the theme "yibao" and the department of the database only
     lines = [item("440100-GA-009", name="户口簿补领", themes=["yibao"], parent="440100-GA-002")]
-    report = run(*lines, prune=True)
+    report = run(*lines, prune=True, confirm_prune=5)  # 3 items, 1 theme, 1 bundle
     assert report.written
     assert set(ServiceItem.objects.values_list("code", flat=True)) == {"440100-GA-009", "440100-GA-002"}
     assert set(Theme.objects.values_list("code", flat=True)) == {"yibao"}

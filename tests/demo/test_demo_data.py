@@ -18,6 +18,7 @@ def _row_counts() -> dict[str, int]:
 
 
 def test_demo_loads_twice_without_changing_anything(settings, tmp_path):
+    settings.DEMO_MODE = True  # `tongban demo` runs only in demo mode (TONGBAN_DEMO=true)
     settings.DATA_DIR = tmp_path
     first = io.StringIO()
     call_command("demo", stdout=first)

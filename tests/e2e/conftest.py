@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,88 @@ def small_targets(page, minimum: int) -> list[str]:
             .map(([el, r]) => `${el.tagName} ${el.textContent.trim().slice(0, 20)} ${Math.round(r.width)}x${Math.round(r.height)}`)""",
         minimum,
     )
+
+
+def open_settings(page) -> None:
+    """Open the header's 设置 menu (language, elder mode, read-aloud), a <details>."""
+    menu = page.locator("header details.settings")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+
+
+# --- screenshots: one convention for every browser test ------------------------------------------
+
+#: Step screenshots go here unless TONGBAN_E2E_SCREENSHOTS names another folder (CI shows it).
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+def screenshots_dir() -> Path:
+    return Path(os.environ.get("TONGBAN_E2E_SCREENSHOTS") or SCREENSHOTS)
+
+
+def save_step(page, journey: str, step: str) -> Path:
+    """Keep what the person sees at one step of a journey, the whole page: `<dir>/<journey>/<step>.png`."""
+    folder = screenshots_dir() / journey
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{step}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def save_for_docs(page, name: str) -> Path | None:
+    """A picture for the README, written only when TONGBAN_SCREENSHOT_DIR is set
+    (`TONGBAN_SCREENSHOT_DIR=docs/screenshots` refreshes the committed ones)."""
+    folder = os.environ.get("TONGBAN_SCREENSHOT_DIR")
+    if not folder:
+        return None
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    path = Path(folder) / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# --- what a phone user meets ------------------------------------------------------------------------
+
+
+def no_sideways_scroll(page) -> bool:
+    """The page is no wider than the screen (nothing to scroll sideways to)."""
+    return page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
+def small_text(page, minimum: float = 20) -> list[str]:
+    """Visible elements with text of their own set smaller than `minimum` px."""
+    return page.evaluate(
+        """(minimum) => Array.from(document.body.querySelectorAll('*'))
+            .filter(el => el.offsetParent !== null || getComputedStyle(el).position === 'fixed')
+            .filter(el => !el.closest('.visually-hidden'))
+            .filter(el => Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()))
+            .filter(el => parseFloat(getComputedStyle(el).fontSize) < minimum)
+            .map(el => `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 16)}" ${getComputedStyle(el).fontSize}`)""",
+        minimum,
+    )
+
+
+def log_in_on_the_portal(page, username: str, password: str) -> None:
+    """Fill the portal's log-in form (the page is already on it) and wait for where it leads."""
+    page.get_by_label("账号", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+
+
+@pytest.fixture
+def indexed_catalogue(demo, settings, tmp_path):
+    """The demo people, catalogue and processes, with a search index of their own (in tmp_path)."""
+    from tests.conftest import _Quiet
+    from tongban.demo import catalog, workflow
+    from tongban.search import services
+
+    settings.DATA_DIR = tmp_path
+    services._engine = None
+    services.synonym_cache.invalidate()
+    catalog.load(stdout=_Quiet())
+    workflow.load(stdout=_Quiet())
+    services.rebuild_index()
+    yield demo
+    services._engine = None
+    services.synonym_cache.invalidate()

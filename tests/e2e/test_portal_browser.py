@@ -3,7 +3,7 @@ import re
 import pytest
 
 from tests.conftest import current_totp
-from tests.e2e.conftest import serious_violations, small_targets
+from tests.e2e.conftest import open_settings, serious_violations, small_targets
 from tongban.accounts.models import User
 from tongban.demo.people import DEMO_PASSWORD
 
@@ -59,10 +59,12 @@ def test_standard_mode_targets_are_at_least_44px(demo, phone):
 
 def test_language_switch_to_english_and_traditional(demo, phone):
     phone.goto("/")
-    phone.get_by_label("语言").select_option("en")
+    open_settings(phone)
+    phone.get_by_role("button", name="English").click()
     phone.wait_for_selector("html[lang=en]")
     assert "Log in" in phone.locator("header").inner_text()
-    phone.get_by_label("Language").select_option("zh-hant")
+    open_settings(phone)
+    phone.get_by_role("button", name="繁體中文").click()
     phone.wait_for_selector("html[lang=zh-HK]")
     assert "登錄" in phone.locator("header").inner_text()
 
@@ -74,6 +76,7 @@ def test_read_aloud_button_uses_speech_synthesis(demo, phone):
                    if (!('speechSynthesis' in window)) { return; }
                    window.speechSynthesis.speak = (u) => { window.__spoken = u.text; }; }"""
     )
+    open_settings(phone)
     phone.get_by_role("button", name="朗读本页").click()
     spoken = phone.evaluate("window.__spoken")
     supported = phone.evaluate("'speechSynthesis' in window")
@@ -83,14 +86,12 @@ def test_read_aloud_button_uses_speech_synthesis(demo, phone):
         assert phone.locator("#read-aloud-status").inner_text()
 
 
-def test_sms_login_in_the_browser(demo, phone, live_server):
+def test_sms_login_in_the_browser(demo, phone, live_server, sms_handset):
     phone.goto("/login/?mode=sms")
     phone.get_by_label("手机号码").fill("13800000001")
     phone.get_by_role("button", name="获取验证码").click()
     phone.wait_for_selector("text=验证码已发送")
-    from tongban.notices.models import OutgoingSms
-
-    code = re.search(r"\d{6}", OutgoingSms.objects.latest("pk").text).group(0)
+    code = sms_handset.last_code("13800000001")
     phone.get_by_label("短信验证码", exact=True).fill(code)
     phone.get_by_role("button", name="登录", exact=True).click()
     phone.wait_for_url("**/account/")
@@ -134,37 +135,32 @@ def _tab_to(page, selector: str, limit: int = 40) -> None:
 
 
 def test_language_and_elder_mode_by_keyboard_only(demo, desktop):
+    """The 设置 menu opens with Enter; a language and the elder-mode switch are buttons in it."""
     desktop.goto("/")
-    # Count form submissions: choosing with arrow keys must not submit (WCAG 3.2.2 On Input).
-    desktop.evaluate(
-        """() => { window.__submits = 0; const submit = HTMLFormElement.prototype.submit;
-                   HTMLFormElement.prototype.submit = function () { window.__submits += 1; return submit.call(this); }; }"""
-    )
-    _tab_to(desktop, "#language-select")
-    desktop.keyboard.press("ArrowDown")
-    assert desktop.evaluate("document.getElementById('language-select').value") == "zh-hant"
-    assert desktop.evaluate("window.__submits") == 0, "moving through the languages does not reload the page"
-    desktop.keyboard.press("ArrowDown")
-    assert desktop.evaluate("document.getElementById('language-select').value") == "en"
-    assert desktop.evaluate("window.__submits") == 0
+    _tab_to(desktop, "header details.settings summary")
+    desktop.keyboard.press("Enter")
+    _tab_to(desktop, "header details.settings button[value=en]")
     with desktop.expect_navigation():
         desktop.keyboard.press("Enter")
     desktop.wait_for_selector("html[lang=en]")
     assert "Log in" in desktop.locator("header").inner_text()
 
-    # Back to Traditional Chinese with Tab to the button instead of Enter on the select.
-    _tab_to(desktop, "#language-select")
-    desktop.keyboard.press("ArrowUp")
-    _tab_to(desktop, ".tools form button[type=submit]")
+    _tab_to(desktop, "header details.settings summary")
+    desktop.keyboard.press("Enter")
+    _tab_to(desktop, "header details.settings button[value=zh-hant]")
     with desktop.expect_navigation():
         desktop.keyboard.press("Enter")
     desktop.wait_for_selector("html[lang=zh-HK]")
 
+    _tab_to(desktop, "header details.settings summary")
+    desktop.keyboard.press("Enter")
     _tab_to(desktop, "#elder-toggle")
     with desktop.expect_navigation():
         desktop.keyboard.press("Enter")
     desktop.wait_for_selector("body.elder")
     assert desktop.get_attribute("#elder-toggle", "aria-pressed") == "true"
+    _tab_to(desktop, "header details.settings summary")
+    desktop.keyboard.press("Enter")
     _tab_to(desktop, "#elder-toggle")
     with desktop.expect_navigation():
         desktop.keyboard.press("Enter")

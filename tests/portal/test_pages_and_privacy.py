@@ -159,7 +159,8 @@ def test_who_used_my_data_lists_staff_reads(citizen_client, citizen, demo):
         actor=clerk, data_subject=citizen, purpose="窗口核验身份", what="id_number", department_code=department_code(14)
     )
     page = citizen_client.get("/account/data-uses/").content.decode()
-    assert "窗口核验身份" in page and "*晓窗" in page
+    assert "窗口核验身份" in page and "广州市天河区政务服务和数据管理局" in page
+    assert "综合窗口受理员" in page and "*晓窗" not in page, "staff by role and number, not by a masked name"
     data = citizen_client.get("/api/v1/accounts/me/data-uses").json()
     assert data["items"][0]["purpose"] == "窗口核验身份"
 

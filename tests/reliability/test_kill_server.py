@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import secrets
 import signal
 import socket
 import sqlite3
@@ -43,6 +44,10 @@ for name in ("orgs", "people", "catalog", "workflow"):  # the search index is no
     importlib.import_module("tongban.demo." + name).load(stdout=Quiet())
 from tongban.accounts.models import User
 from tongban.accounts.services import issue_api_token
+from tongban.catalog.models import ServiceItem
+# many cases of one item for one person: allowed here as the catalogue allows it for, e.g., shops
+item = ServiceItem.objects.get(code="THGA-001")
+ServiceItem.objects.filter(pk=item.pk).update(extra={**item.extra, "several_open": True})
 print(issue_api_token(user=User.objects.get(username="zhangsan"), name="r1"))
 """
 
@@ -56,8 +61,12 @@ def _free_port() -> int:
 @pytest.fixture
 def server_env(tmp_path):
     env = {**os.environ, "TONGBAN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tongban.settings"}
+    # production mode (the default): `tongban serve` starts only with strong keys of its own
+    env.setdefault("TONGBAN_SECRET_KEY", secrets.token_urlsafe(48))
+    env.setdefault("TONGBAN_PERSONAL_DATA_KEY", secrets.token_urlsafe(48))
     env.pop("TONGBAN_REDIS_URL", None)
     env["TONGBAN_TASK_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    env["TONGBAN_HTTPS_REDIRECT"] = "false"  # no TLS proxy in front: the test speaks plain HTTP
     pg_url = os.environ.get("TONGBAN_DATABASE_URL", "")
     admin = None
     if pg_url.startswith("postgres"):

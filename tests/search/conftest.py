@@ -35,3 +35,17 @@ def catalogue(demo: Any, index_dir: Path) -> Path:
     import_file(DEMO_CATALOGUE)
     services.rebuild_index()
     return index_dir
+
+
+_READINGS: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _character_readings_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every index build saves the pinyin of ~27,000 characters, read from pypinyin (about a second);
+    the table never changes within a run, so the tests read it once."""
+    from tongban.search import text, vocab
+
+    if not _READINGS:
+        _READINGS.update(text.char_readings_table())
+    monkeypatch.setattr(vocab, "char_readings_table", lambda: dict(_READINGS))

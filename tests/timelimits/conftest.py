@@ -4,11 +4,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from tongban.core import calendar
+from tongban.timelimits import calendar
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_cache() -> Iterator[None]:
+def _fresh_calendar_cache(db: None) -> Iterator[None]:
+    """The calendar's version key lives in the shared cache (the database cache when no Redis is set)."""
     calendar.invalidate()
     yield
     calendar.invalidate()

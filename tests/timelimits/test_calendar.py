@@ -6,10 +6,9 @@ from datetime import date
 
 import pytest
 
-from tongban.core import calendar
-from tongban.core.calendar import Pause, PauseKind, TimeLimitClock, TimeLimitStatus
 from tongban.core.models import AuditEntry
-from tongban.timelimits import services
+from tongban.timelimits import calendar, services
+from tongban.timelimits.calendar import ClockState, Pause, PauseKind, TimeLimitClock
 
 D = date
 
@@ -64,7 +63,7 @@ class TestPauses:
         # Oct 14, then Oct 22, 23, 24, 27
         assert paused.due_on(D(2025, 10, 30)) == D(2025, 10, 27)
         assert paused.days_used(D(2025, 10, 22)) == 2
-        assert not paused.is_paused(D(2025, 10, 22))
+        assert not paused.is_paused()  # ended: closed
 
     def test_open_special_procedure_keeps_moving_the_due_date(self, db):
         clock = TimeLimitClock(
@@ -72,12 +71,12 @@ class TestPauses:
             limit_days=5,
             pauses=(Pause(PauseKind.INSPECTION, D(2025, 10, 16), None),),
         )
-        assert clock.is_paused(D(2025, 10, 20))
+        assert clock.is_paused()  # still open
         assert clock.days_used(D(2025, 10, 20)) == 2  # Oct 14 and 15
         assert clock.due_on(D(2025, 10, 20)) == D(2025, 10, 23)  # as if it ended today
         assert clock.due_on(D(2025, 10, 22)) == D(2025, 10, 27)
         # Weeks later still paused: never overdue, still 2 of 5 used.
-        assert clock.status(D(2025, 12, 1)) is TimeLimitStatus.GREEN
+        assert clock.status(D(2025, 12, 1)) is ClockState.GREEN
         assert clock.used_ratio(D(2025, 12, 1)) == pytest.approx(0.4)
 
     def test_several_pauses_of_different_kinds(self, db):
@@ -104,21 +103,21 @@ class TestStatus:
 
     def test_green_yellow_red(self, db):
         assert self.clock.due_on(D(2025, 10, 13)) == D(2025, 10, 27)
-        assert self.clock.status(D(2025, 10, 22)) is TimeLimitStatus.GREEN  # 7 of 10
-        assert self.clock.status(D(2025, 10, 23)) is TimeLimitStatus.YELLOW  # 8 of 10 = 80 %
-        assert self.clock.status(D(2025, 10, 27)) is TimeLimitStatus.YELLOW  # the last day
-        assert self.clock.status(D(2025, 10, 28)) is TimeLimitStatus.RED
+        assert self.clock.status(D(2025, 10, 22)) is ClockState.GREEN  # 7 of 10
+        assert self.clock.status(D(2025, 10, 23)) is ClockState.YELLOW  # 8 of 10 = 80 %
+        assert self.clock.status(D(2025, 10, 27)) is ClockState.YELLOW  # the last day
+        assert self.clock.status(D(2025, 10, 28)) is ClockState.RED
         assert self.clock.days_left(D(2025, 10, 28)) == -1
-        assert TimeLimitStatus.RED.label == "超期"
+        assert ClockState.RED.label == "超期"
 
     def test_functions(self, db):
         assert calendar.time_used_ratio(D(2025, 10, 13), 10, as_of=D(2025, 10, 23)) == pytest.approx(0.8)
-        assert calendar.time_limit_status(D(2025, 10, 13), 10, as_of=D(2025, 10, 28)) is TimeLimitStatus.RED
+        assert calendar.time_limit_status(D(2025, 10, 13), 10, as_of=D(2025, 10, 28)) is ClockState.RED
 
     def test_warning_share_is_a_setting(self, db, settings):
         settings.TONGBAN = {**settings.TONGBAN, "TIME_LIMIT_WARNING_SHARE": 0.5}
-        assert self.clock.status(D(2025, 10, 20)) is TimeLimitStatus.YELLOW  # 5 of 10
-        assert self.clock.status(D(2025, 10, 17)) is TimeLimitStatus.GREEN  # 4 of 10
+        assert self.clock.status(D(2025, 10, 20)) is ClockState.YELLOW  # 5 of 10
+        assert self.clock.status(D(2025, 10, 17)) is ClockState.GREEN  # 4 of 10
 
     def test_default_share_is_eighty_percent(self):
         from django.conf import settings
@@ -177,3 +176,10 @@ class TestOverrides:
         before = cache.get(calendar.VERSION_KEY)
         services.set_calendar_day(date=D(2031, 5, 1), is_workday=False, name="劳动节", actor=administrator)
         assert cache.get(calendar.VERSION_KEY) != before
+
+
+def test_a_pause_that_started_and_ended_the_same_day_is_closed():
+    same_day = TimeLimitClock(
+        D(2025, 10, 13), 10, pauses=(Pause(PauseKind.SUPPLEMENT, D(2025, 10, 15), D(2025, 10, 15)),)
+    )
+    assert not same_day.is_paused()

@@ -6,7 +6,7 @@ from datetime import date
 
 from tests.conftest import verified_client
 from tongban.accounts.models import StaffRole
-from tongban.core import calendar
+from tongban.timelimits import calendar
 from tongban.timelimits.models import CalendarDay
 
 URL = "/console/calendar/"

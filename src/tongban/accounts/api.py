@@ -8,11 +8,10 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp import match_token
-from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
 
-from tongban.accounts import selectors, services
-from tongban.accounts.models import User, UserKind
+from tongban.accounts import data_uses, selectors, services, tokens
+from tongban.accounts.models import ApiToken, User, UserKind
 from tongban.api.errors import ApiError
 from tongban.api.schemas import ErrorOut
 
@@ -27,7 +26,19 @@ class TokenIn(Schema):
 
 
 class TokenOut(Schema):
-    token: str
+    token: str = Field(description="the bearer value, shown this once")
+    id: int
+    expires_at: datetime
+
+
+class TokenInfoOut(Schema):
+    """One of my API tokens (never its value)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None = Field(description="to the minute")
 
 
 class MeOut(Schema):
@@ -41,23 +52,71 @@ class MeOut(Schema):
 
 
 class DataUseOut(Schema):
+    """One use of my data; repeated reads of one case by one person in one clock hour come as one
+    with `times` > 1 (`first_at` … `at`)."""
+
     at: datetime
-    who: str
-    department: str
+    first_at: datetime
+    times: int
+    actor_kind: str = Field(description="staff, system or other")
+    who: str = Field(description="in plain words: the role and staff number, 平台自动处理, or a masked name")
+    department: str = Field(description="the department's name")
+    role: str
+    staff_number: str
     action: str
+    done: str = Field(description="what was done, in plain words")
     purpose: str
+    case_number: str
 
 
-@router.post("/tokens", auth=None, response={201: TokenOut, 401: ErrorOut, 403: ErrorOut})
+class DataUsePageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[DataUseOut]
+
+
+@router.post("/tokens", auth=None, response={201: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
-    """Exchange a password (and, for staff, a TOTP code) for a bearer token."""
+    """Exchange a password (and, for staff, a TOTP code in `otp`) for a bearer token.
+
+    A wrong password and a missing or wrong staff code get the same 401 `invalid_credentials`
+    and both count toward the lock-out (429 `locked_out`), so a staff password is never confirmed
+    before the second factor."""
     user = authenticate(request, username=payload.username, password=payload.password)
-    if user is None:
-        raise ApiError(401, "invalid_credentials", _("用户名或密码不正确。"))
+    if isinstance(user, User) and user.kind == UserKind.STAFF and not (payload.otp and match_token(user, payload.otp)):
+        services.record_failed_login(request=request, username=user.username)
+        user = None
+    if not isinstance(user, User):
+        raise ApiError(401, "invalid_credentials", _("用户名、密码或动态验证码不正确（工作人员须填写动态验证码）。"))
+    issued = tokens.create_api_token(user=user, name=payload.name)
+    return Status(201, TokenOut(token=issued.raw, id=issued.token.pk, expires_at=issued.token.expires_at))
+
+
+@router.get("/tokens", response={200: list[TokenInfoOut], 401: ErrorOut})
+def list_tokens(request: HttpRequest) -> list[TokenInfoOut]:
+    """我的 API 令牌: my tokens that still work, newest first. A token ends when it expires (citizens
+    30 days, staff 8 hours), when revoked and when my password changes."""
+    user = request.user
     assert isinstance(user, User)
-    if user.kind == UserKind.STAFF and not (payload.otp and match_token(user, payload.otp)):
-        raise ApiError(401, "otp_required", _("工作人员需要输入动态验证码。"))
-    return Status(201, TokenOut(token=services.issue_api_token(user=user, name=payload.name)))
+    return [
+        TokenInfoOut(
+            id=t.pk, name=t.name, created_at=t.created_at, expires_at=t.expires_at, last_used_at=t.last_used_at
+        )
+        for t in selectors.live_api_tokens_of(user)
+    ]
+
+
+@router.delete("/tokens/{token_id}", response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def revoke_token(request: HttpRequest, token_id: int) -> Status:
+    """撤销令牌: end one of my tokens at once (the one in use too). Another person's token is 404."""
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        tokens.revoke_api_token(user=user, token_id=token_id)
+    except ApiToken.DoesNotExist:
+        raise ApiError(404, "not_found", _("没有找到这个令牌。")) from None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut)
@@ -76,19 +135,35 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/me/data-uses", response=list[DataUseOut])
-@paginate(LimitOffsetPagination)
-def my_data_uses(request: HttpRequest) -> list[DataUseOut]:
-    """谁用了我的数据: each use of my data by staff or another department."""
+@router.get("/me/data-uses", response={200: DataUsePageOut, 401: ErrorOut, 422: ErrorOut})
+def my_data_uses(
+    request: HttpRequest, page: int = Query(1, ge=1), page_size: int = Query(data_uses.PAGE_SIZE, ge=1, le=100)
+) -> DataUsePageOut:
+    """谁用了我的数据: every use of my data by staff, departments or the platform, newest first,
+    a page at a time (`pages` pages; a page past the last is empty)."""
     user = request.user
     assert isinstance(user, User)
-    return [
-        DataUseOut(
-            at=e.at,
-            who=e.actor_label.split(":")[-1],
-            department=e.department_code,
-            action=e.action,
-            purpose=e.purpose,
-        )
-        for e in selectors.data_uses_of(user)[:500]
-    ]
+    uses = data_uses.data_uses_page(person=user, number=page, per_page=page_size, clamp=False)
+    return DataUsePageOut(
+        count=uses.paginator.count,
+        page=page,
+        pages=uses.paginator.num_pages,
+        items=[_data_use_out(use) for use in uses],
+    )
+
+
+def _data_use_out(use: data_uses.DataUse) -> DataUseOut:
+    return DataUseOut(
+        at=use.at,
+        first_at=use.first_at,
+        times=use.times,
+        actor_kind=use.actor_kind,
+        who=use.who,
+        department=use.department,
+        role=use.role,
+        staff_number=use.staff_number,
+        action=use.action,
+        done=use.done,
+        purpose=use.purpose or use.done,
+        case_number=use.case_number,
+    )

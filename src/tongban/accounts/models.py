@@ -181,10 +181,17 @@ class LoginCode(models.Model):
 
 
 class ApiToken(models.Model):
-    """API 令牌: for apps, mini-programs and kiosks; only its SHA-256 is stored."""
+    """API 令牌: for apps, mini-programs and kiosks; only its SHA-256 is stored.
+
+    It works until `expires_at`, until revoked (the row is deleted) and while `password_stamp` — the
+    owner's session-auth hash when it was issued — still matches: a password change ends it
+    (tongban.accounts.tokens).
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=60)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    password_stamp = models.CharField(max_length=64, editable=False)

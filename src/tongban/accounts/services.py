@@ -23,7 +23,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tongban.accounts.identity import IdentityCheck, current_verifier
 from tongban.accounts.models import (
-    ApiToken,
     IdType,
     LoginCode,
     PopulationRecord,
@@ -34,6 +33,8 @@ from tongban.accounts.models import (
     User,
     UserKind,
 )
+from tongban.accounts.tokens import issue_api_token as issue_api_token  # API tokens live in accounts.tokens
+from tongban.accounts.tokens import user_for_token as user_for_token
 from tongban.core import audit, crypto, ratelimit
 from tongban.core.masking import mask_mobile
 from tongban.core.ratelimit import Limit
@@ -292,11 +293,11 @@ SMS_PER_PHONE = (Limit(count=1, window=60), Limit(count=5, window=3600))
 SMS_PER_ADDRESS = (Limit(count=20, window=3600),)
 
 
-@transaction.atomic
 def send_login_code(*, phone: str, address: str = "") -> CodeSent:
     """短信验证码登录: send a 6-digit code valid for 5 minutes. Unknown numbers get the same answer.
 
-    Limited per phone and per client address (`address`), known and unknown numbers alike;
+    Limited per phone and per client address (`address`), known and unknown numbers alike, in
+    counters every app server shares (core.ratelimit, counted before the sending transaction);
     over a limit it raises `TooManyRequests` and sends nothing.
     """
     phone = validate_mobile(phone)
@@ -311,6 +312,11 @@ def send_login_code(*, phone: str, address: str = "") -> CodeSent:
             _("获取验证码过于频繁，请 %(minutes)s 分钟后再试。如急需办理，请拨打热线。") % {"minutes": minutes},
             retry_after=wait,
         )
+    return _send_login_code(phone=phone, index=index)
+
+
+@transaction.atomic
+def _send_login_code(*, phone: str, index: str) -> CodeSent:
     if User.objects.filter(phone_index=index, is_active=True).exists():
         code = f"{secrets.randbelow(1_000_000):06d}"
         LoginCode.objects.filter(phone_index=index, used=False).update(used=True)
@@ -322,6 +328,7 @@ def send_login_code(*, phone: str, address: str = "") -> CodeSent:
         queue_sms(
             phone=phone,
             text=_("【通办】您的登录验证码是 %(code)s，5 分钟内有效。请勿告诉他人。") % {"code": code},
+            secret=code,  # kept in the outbox only until delivered
         )
     return CodeSent(phone_masked=mask_mobile(phone))
 
@@ -371,24 +378,13 @@ def check_login_code(*, phone: str, code: str, request: HttpRequest | None = Non
     return User.objects.filter(phone_index=index, is_active=True).first()
 
 
+def record_failed_login(*, request: HttpRequest, username: str) -> None:
+    """A log-in that failed after the password was checked (a wrong TOTP code, a staff account at
+    the citizens' door): counted like a wrong password, for the account and the address (axes).
+    Over a limit the request is marked, and the lock-out answer replaces the page."""
+    AxesProxyHandler.user_login_failed(sender=record_failed_login, credentials={"username": username}, request=request)
+
+
 @transaction.atomic
 def record_login(*, user: User, method: str) -> None:
     audit.record(actor=user, action="account.login", subject=user, details={"method": method})
-
-
-@transaction.atomic
-def issue_api_token(*, user: User, name: str) -> str:
-    """Create an API token; the raw value is returned once and never stored."""
-    raw = "tb_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, key_hash=hashlib.sha256(raw.encode()).hexdigest())
-    audit.record(actor=user, action="account.issue_api_token", subject=user, details={"name": name})
-    return raw
-
-
-def user_for_token(raw: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hashlib.sha256(raw.encode()).hexdigest(), user__is_active=True)
-        .first()
-    )
-    return token.user if token else None

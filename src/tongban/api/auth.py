@@ -11,6 +11,17 @@ from tongban.accounts.services import user_for_token
 
 
 class TokenAuth(HttpBearer):
+    """`Authorization: Bearer tb_…` (tongban.accounts.tokens)."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        """Any other scheme (Basic, Digest, a bare value …) is a client's mistake, not a server error:
+        it simply authenticates no one, silently — ninja's own check logs an ERROR line for each one
+        in debug mode. The header's value is never logged."""
+        scheme, _space, token = request.headers.get(self.header, "").partition(" ")
+        if scheme.lower() != self.openapi_scheme or not token.strip():
+            return None
+        return self.authenticate(request, token.strip())
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = user_for_token(token)
         if user is not None:

@@ -7,12 +7,13 @@ caller may not see answers 404, what they may see but not do answers 403. Stale 
 
 from __future__ import annotations
 
+import inspect
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -20,11 +21,21 @@ from ninja.files import UploadedFile
 from tongban.accounts.models import UserKind
 from tongban.api.errors import ApiError
 from tongban.api.schemas import ErrorOut
-from tongban.cases import selectors, services, throttle
+from tongban.cases import (
+    action_schemas,
+    actions,
+    decision_documents,
+    event_labels,
+    numbers,
+    selectors,
+    services,
+    throttle,
+)
 from tongban.cases.errors import Conflict
 from tongban.cases.models import Case, CaseTask, Draft
+from tongban.cases.supplement_items import ItemAnswer
+from tongban.cases.views import result_file_response
 from tongban.catalog.models import Bundle, ServiceItem
-from tongban.orgs.models import Department
 
 router = Router(tags=["cases"])
 
@@ -110,7 +121,18 @@ class SupplementOut(Schema):
     requested_at: datetime
 
 
+class ResultDocumentOut(Schema):
+    """办理结果文书: the decision document, a PDF at `url`."""
+
+    title: str = Field(description="e.g. 准予行政许可决定书, 准予登记通知书, 不予受理决定书")
+    url: str = Field(description="GET it with the same credentials (application/pdf)")
+    size: int
+    sha256: str
+    created_at: datetime
+
+
 class CaseDetailOut(CaseOut):
+    result: ResultDocumentOut | None = Field(description="办理结果: the decision document, once decided")
     answers: dict[str, Any]
     timeline: list[EventOut]
     supplement: SupplementOut | None
@@ -142,7 +164,10 @@ class WithdrawIn(Schema):
 
 
 class SupplementIn(Schema):
-    answers: dict[str, Any] = {}
+    answers: dict[str, Any] = Field({}, description="corrected form fields (a corrected field answers its item)")
+    replies: dict[int, str] = Field(
+        {}, description="补正: a text answer per item of the notice, by its position (0 = the first item)"
+    )
 
 
 class TaskOut(Schema):
@@ -174,26 +199,24 @@ class OversightOut(Schema):
     cases: list[OversightCaseOut]
 
 
+class SupervisionOut(Schema):
+    """督办: an instruction to the department (and clerk), answered within a deadline."""
+
+    id: int
+    instruction: str
+    issued_by: str
+    issued_at: datetime
+    department: str
+    clerk: str | None
+    reply_due_on: date
+    reply: str
+    replied_at: datetime | None
+
+
 class StaffCaseOut(CaseDetailOut):
     applicant: str
     tasks: list[TaskOut]
-
-
-class ActionIn(Schema):
-    expected_version: int
-    task_id: int | None = None
-    reasons: list[str] = []
-    legal_basis: str = ""
-    items: list[dict[str, Any]] = []
-    note: str = ""
-    agree: bool | None = None
-    approve: bool | None = None
-    comment: str = ""
-    decision_text: str = ""
-    department_code: str = ""
-    reason: str = ""
-    kind: str = ""
-    days: int | None = None
+    supervisions: list[SupervisionOut]
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -279,7 +302,7 @@ def _detail(case: Case, user: Any, *, public_only: bool) -> dict[str, Any]:
         **_case_out(case),
         "answers": selectors.masked_answers(case),
         "timeline": [
-            EventOut(at=e.at, label=e.label, comment=e.comment)
+            EventOut(at=e.at, label=event_labels.label_of(e), comment=event_labels.comment_of(e))
             for e in selectors.timeline_of(case=case, public_only=public_only)
         ],
         "supplement": (
@@ -289,9 +312,23 @@ def _detail(case: Case, user: Any, *, public_only: bool) -> dict[str, Any]:
         ),
         "materials": [_material_out(m) for m in selectors.materials_of(case=case)],
         "parts": [_case_out(c) for c in selectors.children_of(case=case)],
-        "allowed_actions": sorted(selectors.allowed_actions(case=case, user=user)),
+        "allowed_actions": sorted(actions.allowed_actions(user, case)),
         "query_code": selectors.query_code_for(case, user),
+        "result": _result_out(case),
     }
+
+
+def _result_out(case: Case) -> ResultDocumentOut | None:
+    document = decision_documents.document_of(case)
+    if document is None:
+        return None
+    return ResultDocumentOut(
+        title=document.title,
+        url=f"/api/v1/cases/{case.number}/result",
+        size=document.size,
+        sha256=document.sha256,
+        created_at=document.created_at,
+    )
 
 
 def _task_out(task: CaseTask) -> TaskOut:
@@ -409,10 +446,12 @@ def withdraw(request: HttpRequest, number: str, payload: WithdrawIn) -> dict[str
 
 @router.post("/mine/{number}/supplement", response={200: CaseOut, **ERRORS})
 def supplement(request: HttpRequest, number: str, payload: SupplementIn) -> dict[str, Any]:
-    """补正 (answers; files through the portal page or a draft upload)."""
+    """补正: every item of the notice answered — a text reply per item (`replies`) or a corrected form
+    field (`answers`); replacement files through the portal page. An item left unanswered answers 422."""
     user = _citizen(request)
     case = selectors.get_case_for(user=user, number=number)
-    return _case_out(services.submit_supplement(case=case, applicant=user, answers=payload.answers))
+    replies = {index: ItemAnswer(text=text) for index, text in payload.replies.items()}
+    return _case_out(services.submit_supplement(case=case, applicant=user, answers=payload.answers, replies=replies))
 
 
 # --- public progress ----------------------------------------------------------------------------
@@ -422,8 +461,9 @@ def supplement(request: HttpRequest, number: str, payload: SupplementIn) -> dict
 def progress(request: HttpRequest, number: str, code: str) -> Any:
     """办件进度 without logging in: number + query code. Rate limited per address and per number;
     an unknown number and a wrong code get the same answer."""
-    number = number.strip()[: throttle.MAX_NUMBER_CHARS]
-    if throttle.progress_limited(address=throttle.client_address(request.META), number=number):
+    number = numbers.normalise_case_number(number[: throttle.MAX_NUMBER_CHARS])
+    attempt = throttle.progress_try(address=throttle.client_address(request.META), number=number, user=request.user)
+    if attempt.refused:
         raise ApiError(
             429,
             "too_many_requests",
@@ -432,11 +472,15 @@ def progress(request: HttpRequest, number: str, code: str) -> Any:
     view = selectors.progress(number=number, query_code=code[:40])
     if view is None:
         raise ApiError(404, "not_found", _("办件编号或查询码不正确。"))
+    attempt.found()
 
     def out(v: Any) -> dict[str, Any]:
         return {
             **{k: getattr(v, k) for k in ProgressOut.model_fields if k not in ("timeline", "parts")},
-            "timeline": [EventOut(at=t.at, label=t.label, comment=t.comment) for t in v.timeline],
+            "timeline": [
+                EventOut(at=t.at, label=event_labels.label_of(t), comment=event_labels.comment_of(t))
+                for t in v.timeline
+            ],
             "parts": [out(p) for p in v.parts],
         }
 
@@ -480,88 +524,79 @@ def staff_case(request: HttpRequest, number: str) -> dict[str, Any]:
         **_detail(case, user, public_only=False),
         "applicant": case.masked_applicant_name,
         "tasks": [_task_out(t) for t in tasks],
+        "supervisions": [
+            SupervisionOut(
+                id=v.pk,
+                instruction=v.instruction,
+                issued_by=v.issued_by.name,
+                issued_at=v.issued_at,
+                department=v.department.name,
+                clerk=v.clerk.name if v.clerk else None,
+                reply_due_on=v.reply_due_on,
+                reply=v.reply,
+                replied_at=v.replied_at,
+            )
+            for v in case.supervisions.select_related("issued_by", "department", "clerk")
+        ],
     }
 
 
-ACTIONS = (
-    "claim",
-    "release",
-    "accept",
-    "refuse_at_intake",
-    "request_supplement",
-    "review",
-    "decide",
-    "transfer",
-    "start_special_procedure",
-    "end_special_procedure",
-    "withdraw_on_request",
-    "deliver",
+@router.get(
+    "/{number}/result",
+    response={404: ErrorOut, 401: ErrorOut},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "办理结果文书 (PDF)",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
+def result_document(request: HttpRequest, number: str) -> HttpResponse:
+    """办理结果文书: the decision document of a concluded case as a PDF — for the applicant (or who acts
+    for them) and for staff who may see the case (their download is recorded as a use of the applicant's
+    data). Anyone else, or a case with no document yet, gets 404."""
+    user = _user(request)
+    case = selectors.get_case_for(user=user, number=number, purpose="查阅办理结果文书")
+    document = decision_documents.document_of(case)
+    if document is None:
+        raise ApiError(404, "no_result", _("该办件还没有办理结果文书。"))
+    return result_file_response(document, case)
 
 
-def _task_for(case: Case, payload: ActionIn, user: Any) -> CaseTask:
-    tasks = case.tasks.exclude(status="done")
-    task = tasks.filter(pk=payload.task_id).first() if payload.task_id else None
-    if task is None and payload.task_id is None:
-        task = next((t for t in tasks if t.claimed_by_id == user.pk or t.status == "open"), None)
-    if task is None:
-        raise ApiError(409, "conflict", _("没有可办理的任务，请刷新后重试。"))
-    return task
+def _action_endpoint(action: actions.StaffAction) -> Callable[..., dict[str, Any]]:
+    """The endpoint of one staff action: the table's check, then its service, then the case as staff see it."""
+
+    def endpoint(request: HttpRequest, number: str, payload: action_schemas.ActionIn) -> dict[str, Any]:
+        user = _staff(request)
+        case = actions.load_for_actions(selectors.get_case_for(user=user, number=number))
+        target = actions.target_of(action, user, case, payload.target_id())
+        action.check(user, case, target)  # PermissionDenied → 403, Conflict → 409, ValidationError → 422
+        action.perform(user=user, case=case, target=target, arguments=payload.arguments())
+        return staff_case(request, number)
+
+    endpoint.__name__ = f"act_{action.name}"
+    endpoint.__doc__ = (
+        f"{action.label}（{action.name}）. The body's `expected_version` is the case's version "
+        "(the task's for claim and release); a stale version answers 409, an action the caller may not "
+        "take now 403 or 409 with the reason."
+    )
+    params = list(inspect.signature(endpoint).parameters.values())
+    params[-1] = params[-1].replace(annotation=action.schema)
+    params[0] = params[0].replace(annotation=HttpRequest)
+    params[1] = params[1].replace(annotation=str)
+    endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    return endpoint
 
 
-@router.post("/{number}/actions/{action}", response={200: StaffCaseOut, 400: ErrorOut, **ERRORS})
-def act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> dict[str, Any]:
-    """办理动作 (claim, release, accept, refuse_at_intake, request_supplement, review, decide, transfer,
-    start_special_procedure, end_special_procedure, withdraw_on_request — 应申请人要求撤回, `reason`
-    required —, deliver — 送达登记 of a result collected at the window, `note` optional) with `expected_version` (of the task for claim and release, of the case otherwise);
-    a stale version answers 409."""
-    user = _staff(request)
-    if action not in ACTIONS:
-        raise ApiError(400, "unknown_action", _("未知的办理动作。"))
-    case = selectors.get_case_for(user=user, number=number)
-    try:
-        with transaction.atomic():
-            _dispatch(action, case, payload, user)
-    except Conflict as exc:
-        raise ApiError(409, "conflict", exc.message) from exc
-    return staff_case(request, number)
-
-
-def _dispatch(action: str, case: Case, p: ActionIn, user: Any) -> None:
-    v = p.expected_version
-    if action == "claim":
-        services.claim_task(task=_task_for(case, p, user), clerk=user, expected_version=v)
-    elif action == "release":
-        services.release_task(task=_task_for(case, p, user), clerk=user, expected_version=v)
-    elif action == "accept":
-        services.accept_case(case=case, clerk=user, expected_version=v)
-    elif action == "refuse_at_intake":
-        services.refuse_at_intake(
-            case=case, clerk=user, reasons=p.reasons, legal_basis=p.legal_basis, expected_version=v
-        )
-    elif action == "request_supplement":
-        services.request_supplement(case=case, clerk=user, items=p.items, note=p.note, expected_version=v)
-    elif action == "review":
-        services.review_case(case=case, clerk=user, agree=bool(p.agree), comment=p.comment, expected_version=v)
-    elif action == "decide":
-        services.decide_case(
-            case=case, clerk=user, approve=bool(p.approve), decision_text=p.decision_text, expected_version=v
-        )
-    elif action == "transfer":
-        department = Department.objects.filter(code=p.department_code).first()
-        if department is None:
-            raise ApiError(422, "unknown_department", _("没有找到要移交的部门。"))
-        services.transfer_case(case=case, clerk=user, department=department, reason=p.reason, expected_version=v)
-    elif action == "start_special_procedure":
-        services.start_special_procedure(
-            case=case, clerk=user, kind=p.kind, reason=p.reason, expected_version=v, days=p.days
-        )
-    elif action == "withdraw_on_request":
-        services.withdraw_on_request(case=case, clerk=user, reason=p.reason, expected_version=v)
-    elif action == "deliver":
-        services.record_delivery(case=case, clerk=user, expected_version=v, note=p.note)
-    else:
-        services.end_special_procedure(case=case, clerk=user, expected_version=v)
+for _action in actions.STAFF_ACTIONS:
+    router.post(
+        f"/{{number}}/actions/{_action.name}",
+        response={200: StaffCaseOut, **ERRORS},
+        operation_id=f"cases_action_{_action.name}",
+        summary=str(_action.label),
+    )(_action_endpoint(_action))
 
 
 def install(api: Any) -> None:

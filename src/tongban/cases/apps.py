@@ -9,4 +9,4 @@ class CasesConfig(AppConfig):
     verbose_name = "办件"
 
     def ready(self) -> None:
-        from tongban.cases import material_sources, permissions  # noqa: F401  (registers rules and plugins)
+        from tongban.cases import checks, material_sources, permissions  # noqa: F401  (registers rules, plugins, checks)

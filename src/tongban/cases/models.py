@@ -7,11 +7,13 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core import calendar
 from tongban.core.masking import mask_name
+from tongban.timelimits import calendar
+from tongban.timelimits.calendar import ClockState, PauseKind
 
 
 class CaseStatus(models.TextChoices):
@@ -64,10 +66,18 @@ class CaseChannel(models.TextChoices):
     KIOSK = "kiosk", _("自助终端")
 
 
-class ClockState(models.TextChoices):
-    GREEN = "green", _("正常")
-    YELLOW = "yellow", _("预警")
-    RED = "red", _("超期")
+class WithoutHyphens(models.Func):
+    """REPLACE(text, '-', '') with its constants written in the SQL, not bound as parameters: SQLite
+    uses an index on an expression only for the very same expression, constants included."""
+
+    function = "REPLACE"
+    template = "%(function)s(%(expressions)s, '-', '')"
+    output_field = models.CharField()
+
+
+#: 办件编号 as a look-up compares it (the database side of `numbers.normalise_case_number`): upper case,
+#: without hyphens. Indexed, so the progress look-up finds "ga00120261222000001" without a scan.
+CASE_NUMBER_KEY = Upper(WithoutHyphens("number"))
 
 
 class Case(models.Model):
@@ -159,6 +169,7 @@ class Case(models.Model):
             )
         ]
         indexes = [
+            models.Index(CASE_NUMBER_KEY, name="case_number_key"),
             models.Index(fields=["applicant", "-submitted_at"], name="case_applicant_submitted"),
             models.Index(fields=["department", "status"], name="case_department_status"),
             models.Index(
@@ -313,6 +324,11 @@ class Supplement(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
+    answers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='the applicant\'s answer to each item, by position: [{"text": …, "files": [material ids], "changed": bool}]',
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -381,20 +397,11 @@ class MaterialFile(models.Model):
         ]
 
 
-class PauseKindChoice(models.TextChoices):
-    SUPPLEMENT = "supplement", _("补正")
-    HEARING = "hearing", _("听证")
-    INSPECTION = "inspection", _("现场核查")
-    TESTING = "testing", _("检验检测")
-    EXPERT_REVIEW = "expert_review", _("专家评审")
-    EXTENSION = "extension", _("延期")
-
-
 class ClockPause(models.Model):
     """暂停计时: a supplement period or a special procedure (行政许可法 Arts. 42–45), with its reason."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_pauses")
-    kind = models.CharField(max_length=16, choices=PauseKindChoice.choices)
+    kind = models.CharField(max_length=16, choices=PauseKind.choices)
     reason = models.TextField()
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
@@ -409,3 +416,68 @@ class ClockPause(models.Model):
     def days(self, today: date | None = None) -> int:
         end = self.ended_on or today or timezone.localdate()
         return (end - self.started_on).days + 1
+
+
+class DecisionDocument(models.Model):
+    """办理结果文书: the document a decision produces (决定书, 通知书, 告知书) — a PDF in storage,
+    written in the transaction that concludes the case and never changed afterwards."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="decision_document")
+    title = models.CharField(_("文书名称"), max_length=60)
+    file = models.FileField(upload_to="cases/results/%Y/%m/", max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("办理结果文书")
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.case_id}"
+
+
+class Supervision(models.Model):
+    """督办: a supervisor's (or head's) recorded instruction to the handling department and clerk,
+    to be answered within a number of working days. Internal: never shown to the applicant."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervisions")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+    department = models.ForeignKey(
+        "orgs.Department", on_delete=models.PROTECT, related_name="supervisions", db_index=False
+    )  # led by supervision_open_department
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisions_received",
+        db_index=False,
+    )
+    instruction = models.TextField(_("督办意见"))
+    reply_within_days = models.PositiveSmallIntegerField(help_text="working days to answer in")
+    reply_due_on = models.DateField()
+    reply = models.TextField(blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+        verbose_name = _("督办")
+        indexes = [
+            models.Index(
+                fields=["department", "reply_due_on"],
+                name="supervision_open_department",
+                condition=models.Q(replied_at__isnull=True),
+            ),
+            models.Index(fields=["clerk"], name="supervision_open_clerk", condition=models.Q(replied_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.reply_due_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.replied_at is None

@@ -4,7 +4,8 @@
   row per (code, day), bumped with one `UPDATE … RETURNING` statement outside the submitting
   transaction, so submissions of the same item never queue behind each other's commit. Numbers are
   unique on SQLite and PostgreSQL; a number taken by a submission that then fails is not reused (a
-  gap, as with any database sequence).
+  gap, as with any database sequence). A bundle (一件事) numbers its parent case the same way, with
+  the implementation code `services.bundles.implementation_code` gives it (`YJS-` + its code).
 - Under load (`CASE_NUMBER_BLOCK` > 1, the production default) a process takes numbers in blocks:
   when its last block of an item's numbers ran out within a second, the next is twice as large (up
   to the setting), so a busy item costs one counter statement per block instead of per submission,
@@ -18,9 +19,11 @@ from __future__ import annotations
 
 import hmac
 import os
+import re
 import secrets
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -121,6 +124,18 @@ def next_number(*, code: str, day: date) -> str:
     else:
         sequence = _take(code, day, 1)
     return f"{code}{day:%Y%m%d}{sequence:06d}"
+
+
+#: Dashes people type for the hyphen of a case number (after NFKC, which already turns the full-width
+#: hyphen-minus "－" into "-"): hyphen, non-breaking hyphen, figure dash, en and em dash, minus sign.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+
+
+def normalise_case_number(number: str) -> str:
+    """办件编号 as looked up: full-width characters made half-width (NFKC), upper case, without spaces
+    or hyphens, so "ga-001 20261222 000001" and "ＧＡ００１２０２６１２２２０００００１" both find
+    GA-00120261222000001. Stored numbers are compared in the same form (`models.CASE_NUMBER_KEY`)."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", number or "")).upper()
 
 
 def new_query_code() -> str:

@@ -1,10 +1,11 @@
 """Who may do what with a case (rules for `ensure_can(user, "cases.<action>", case)`).
 
-- Intake clerks (综合窗口受理员) file at a window and accept or refuse at intake: in the case's
-  department, or at the comprehensive window of a region that covers the department (收办分离).
-- Handling clerks (业务办理员) of the department review, ask for supplements and transfer.
-- The department head (部门负责人) decides and approves special procedures (extensions).
-- Supervisors (电子监察员) and administrators read cases within their region, never act.
+- A task of the process (受理, 审查, 决定 …) is worked by whoever holds its role in its department
+  (`works_task`); an intake task also at a comprehensive window that covers the department (收办分离).
+  `cases.guards` combines this with the case's state for every staff action.
+- Handling clerks (业务办理员) and heads of the department transfer; the window too.
+- The department head (部门负责人) approves special procedures (extensions).
+- Supervisors (电子监察员) read cases within their region and issue 督办; administrators read.
 - The applicant (or the person acting for the company) reads, supplements and withdraws.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from tongban.accounts.models import Representation, StaffRole, User, UserKind
 from tongban.accounts.permissions import acts_in_department, assignments, oversees_region, rule
-from tongban.cases.models import Case
+from tongban.cases.models import Case, CaseTask, Supervision
 
 INTAKE = (StaffRole.INTAKE_CLERK,)
 HANDLING = (StaffRole.HANDLING_CLERK,)
@@ -41,8 +42,11 @@ def intake_for(user: User, case: Case) -> bool:
 
 
 def staff_sees(user: User, case: Case) -> bool:
+    """Staff of the case's department or its tasks, its intake window, its supervisors — and the
+    clerk who filed it at a window (they can always open what they filed)."""
     return (
-        acts_in_department(user, case.department)
+        case.filed_by_id == user.pk
+        or acts_in_department(user, case.department)
         or intake_for(user, case)
         or oversees_region(user, case.department.region)
         or any(acts_in_department(user, t.department) for t in case.tasks.all())
@@ -83,44 +87,12 @@ def _file_at_window(user: User, obj: Any) -> bool:
     return bool(assignments(user, INTAKE))
 
 
-@rule("cases.claim")
-def _claim(user: User, case: Case) -> bool:
-    """Staff of the case's department, the intake window, or (并联审批) of a department with an open task."""
-    roles = (*HANDLING, *HEAD, *INTAKE)
-    return (
-        acts_in_department(user, case.department, roles)
-        or intake_for(user, case)
-        or any(acts_in_department(user, d, roles) for d in _task_departments(case) if d.pk != case.department_id)
-    )
-
-
-@rule("cases.accept")
-def _accept(user: User, case: Case) -> bool:
-    return intake_for(user, case)
-
-
-@rule("cases.refuse_at_intake")
-def _refuse_at_intake(user: User, case: Case) -> bool:
-    return intake_for(user, case)
-
-
-@rule("cases.request_supplement")
-def _request_supplement(user: User, case: Case) -> bool:
-    return intake_for(user, case) or acts_in_department(user, case.department, HANDLING)
-
-
-@rule("cases.review")
-def _review(user: User, case: Case) -> bool:
-    return any(acts_in_department(user, d, HANDLING) for d in _task_departments(case))
-
-
-@rule("cases.decide")
-def _decide(user: User, case: Case) -> bool:
-    return acts_in_department(user, case.department, HEAD) or (
-        # 即办 cases no rule decided: the handling clerk decides (人工审核)
-        any(t.bpmn_id == "manual_review" and t.status != "done" for t in case.tasks.all())
-        and acts_in_department(user, case.department, HANDLING)
-    )
+def works_task(user: User, case: Case, task: CaseTask) -> bool:
+    """Holds the task's role in the task's department (an intake task also at a comprehensive window
+    that covers the department, 收办分离): who may claim it and act on it."""
+    if acts_in_department(user, task.department, (task.role,)):
+        return True
+    return task.role == StaffRole.INTAKE_CLERK and intake_for(user, case)
 
 
 @rule("cases.transfer")
@@ -139,6 +111,19 @@ def _special_procedure(user: User, case: Case) -> bool:
     return acts_in_department(user, case.department, HEAD)
 
 
-def _task_departments(case: Case) -> list[Any]:
-    departments = [t.department for t in case.tasks.all() if t.status != "done"]
-    return departments or [case.department]
+@rule("cases.supervise")
+def _supervise(user: User, case: Case) -> bool:
+    """督办: a supervisor whose region covers the case's department (as on the oversight page), or the
+    head of the case's department."""
+    return acts_in_department(user, case.department, HEAD) or any(
+        case.department.region.is_within(a.scope) for a in assignments(user, (StaffRole.SUPERVISOR,))
+    )
+
+
+def answers_supervision(user: User, supervision: Supervision) -> bool:
+    """Who answers a 督办 (and sees it on their to-do list): the clerk it names and the department's
+    heads; when it names nobody, also every handling clerk of the department."""
+    if supervision.clerk_id is not None and supervision.clerk_id == user.pk:
+        return True
+    roles = HEAD if supervision.clerk_id is not None else (*HANDLING, *HEAD)
+    return acts_in_department(user, supervision.department, roles)

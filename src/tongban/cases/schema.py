@@ -1,8 +1,23 @@
 """申请表: the item's JSON Schema (or a default form), validation with messages people understand,
-and the merged form of a bundle (一表申请: a property asked by several items is asked once)."""
+and the merged form of a bundle (一表申请: a property asked by several items is asked once).
+
+Field formats (字段格式): a text property may say `"format": "id-number"` (居民身份证号码, GB 11643),
+`"mobile"` (手机号码), `"credit-code"` (统一社会信用代码, GB 32100) or `"date"` (年-月-日). Every form —
+an item's, a bundle's merged form, the window's — is checked by the same validators
+(`core.validators.FIELD_FORMATS`); a wrong value is refused with a message naming the field, and a
+right one is kept normalised (upper-case X, no spaces).
+
+A bundle's form (一件事) is described by two fields of its catalogue line that the format keeps in
+the bundle's `extra`:
+- `form`: a JSON Schema of questions the bundle asks besides its items' (asked after theirs);
+- `field_map`: which merged answers each item receives — `{"item code": ["field", …]}` where the
+  names are the same, or `{"item code": {"item's field": "merged field"}}` where the item names it
+  otherwise. An item the map leaves out receives the answers named like its own form's properties.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -13,6 +28,7 @@ from jsonschema.exceptions import SchemaError
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 
 from tongban.catalog.models import Bundle, ServiceItem
+from tongban.core.validators import FIELD_FORMATS
 
 DEFAULT_FORM: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -67,6 +83,8 @@ def _message(error: SchemaValidationError, schema: dict[str, Any]) -> tuple[str,
     title = _title(schema, path)
     field = ".".join(str(p) for p in path) or "__all__"
     value = error.validator_value
+    if validator == "format" and isinstance(error.cause, ValidationError):
+        return field, _("“%(title)s”：%(reason)s") % {"title": title, "reason": " ".join(error.cause.messages)}
     messages = {
         "type": _("“%(title)s”应填写%(kind)s。") % {"title": title, "kind": _TYPE_LABELS.get(str(value), str(value))},
         "maxLength": _("“%(title)s”最多 %(n)s 个字。") % {"title": title, "n": value},
@@ -87,12 +105,39 @@ def _message(error: SchemaValidationError, schema: dict[str, Any]) -> tuple[str,
     return field, messages.get(str(validator), _("“%(title)s”填写有误，请核对。") % {"title": title})
 
 
+def _format_checker() -> FormatChecker:
+    """The standard formats, and ours (`FIELD_FORMATS`) checked by the shared validators."""
+    checker = FormatChecker()
+    for name, check in FIELD_FORMATS.items():
+
+        def is_valid(instance: object, check: Callable[[str], str] = check) -> bool:
+            if isinstance(instance, str):
+                check(instance)  # raises ValidationError with the reason, kept as the error's cause
+            return True
+
+        checker.checks(name, raises=ValidationError)(is_valid)
+    return checker
+
+
+FORMAT_CHECKER = _format_checker()
+
+
 @lru_cache(maxsize=512)
 def _validator(schema_json: str) -> Draft202012Validator:
     import json
 
     schema = json.loads(schema_json)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+
+
+def _normalised(schema: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """Valid answers with formatted fields in their normal form (ID numbers with upper-case X …)."""
+    out = dict(answers)
+    for name, spec in (schema.get("properties") or {}).items():
+        check = FIELD_FORMATS.get(str((spec or {}).get("format") or "")) if isinstance(spec, dict) else None
+        if check is not None and isinstance(out.get(name), str):
+            out[name] = check(out[name])
+    return out
 
 
 def validate_answers(schema: dict[str, Any], answers: Any) -> dict[str, Any]:
@@ -111,20 +156,52 @@ def validate_answers(schema: dict[str, Any], answers: Any) -> dict[str, Any]:
         errors.setdefault(field, []).append(message)
     if errors:
         raise AnswersInvalid(errors)
-    return answers
+    return _normalised(schema, answers)
+
+
+def bundle_form_of(bundle: Bundle) -> dict[str, Any]:
+    """The questions the bundle itself asks besides its items' (`extra["form"]`), or none."""
+    form = (bundle.extra or {}).get("form")
+    return form if isinstance(form, dict) else {}
+
+
+def field_map_of(bundle: Bundle) -> dict[str, dict[str, str]]:
+    """Item code → {the item's field: the merged field}, from the bundle's `extra["field_map"]`."""
+    raw = (bundle.extra or {}).get("field_map")
+    mapping: dict[str, dict[str, str]] = {}
+    if not isinstance(raw, dict):
+        return mapping
+    for code, entry in raw.items():
+        if isinstance(entry, list):
+            mapping[str(code)] = {name: name for name in entry if isinstance(name, str)}
+        elif isinstance(entry, dict):
+            mapping[str(code)] = {str(k): v for k, v in entry.items() if isinstance(v, str)}
+    return mapping
 
 
 def merged_form_for(bundle: Bundle) -> dict[str, Any]:
-    """一表申请: the items' schemas merged; a property name asked by several items is asked once."""
+    """一表申请: the items' own forms merged, then the bundle's own questions, then the default form's
+    (申请说明) where an item has no form of its own; a property asked by several items (by name, or
+    mapped onto one merged field) is asked once."""
+    mapping = field_map_of(bundle)
+    forms = [
+        (mapping.get(link.item.code, {}), form_schema_for(link.item))
+        for link in bundle.bundle_items.select_related("item").order_by("position")
+    ]
+    ordered = [
+        *(pair for pair in forms if pair[1] is not DEFAULT_FORM),
+        ({}, bundle_form_of(bundle)),
+        *(pair for pair in forms if pair[1] is DEFAULT_FORM),
+    ]
     properties: dict[str, Any] = {}
     required: list[str] = []
-    for link in bundle.bundle_items.select_related("item").order_by("position"):
-        schema = form_schema_for(link.item)
+    for renamed, schema in ordered:
         for name, spec in (schema.get("properties") or {}).items():
-            properties.setdefault(name, spec)
+            properties.setdefault(renamed.get(name, name), spec)
         for name in schema.get("required") or []:
-            if name not in required:
-                required.append(name)
+            merged = renamed.get(name, name)
+            if merged in properties and merged not in required:
+                required.append(merged)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
@@ -134,7 +211,36 @@ def merged_form_for(bundle: Bundle) -> dict[str, Any]:
     }
 
 
-def answers_for(schema: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
-    """The part of merged answers one item's form asks for."""
-    names = set((schema.get("properties") or {}).keys())
-    return {k: v for k, v in answers.items() if k in names}
+def _share_names(bundle: Bundle, item: ServiceItem, merged: dict[str, Any]) -> dict[str, str]:
+    """The item's field → the merged field it is answered from, for every field of its share."""
+    own = form_schema_for(item).get("properties") or {}
+    renamed = field_map_of(bundle).get(item.code, {})
+    names = {name: renamed.get(name, name) for name in own}
+    merged_properties = merged.get("properties") or {}
+    for name, source in renamed.items():
+        if name not in names and source in merged_properties:
+            names[name] = source
+    return names
+
+
+def share_form_for(bundle: Bundle, item: ServiceItem, merged: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The form of one item of a bundle as its department sees it: the item's own questions and the
+    merged answers the bundle's field map gives it, each under the item's name for it."""
+    merged = merged if merged is not None else merged_form_for(bundle)
+    own = form_schema_for(item)
+    merged_properties = merged.get("properties") or {}
+    own_properties = own.get("properties") or {}
+    properties = {
+        name: own_properties.get(name) or merged_properties[source]
+        for name, source in _share_names(bundle, item, merged).items()
+    }
+    return {**own, "properties": properties}
+
+
+def share_of(
+    bundle: Bundle, item: ServiceItem, answers: dict[str, Any], merged: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The part of the merged answers one item of the bundle receives (under the item's names)."""
+    merged = merged if merged is not None else merged_form_for(bundle)
+    names = _share_names(bundle, item, merged)
+    return {name: answers[source] for name, source in names.items() if source in answers}

@@ -15,6 +15,7 @@ from tongban.accounts.permissions import assignments, can
 from tongban.cases import numbers
 from tongban.cases.material_sources import find_materials
 from tongban.cases.models import (
+    CASE_NUMBER_KEY,
     FINAL_STATUSES,
     OPEN_STATUSES,
     Case,
@@ -24,10 +25,12 @@ from tongban.cases.models import (
     ClockState,
     Draft,
     MaterialFile,
+    Supervision,
     Supplement,
     TaskStatus,
 )
-from tongban.cases.schema import form_schema_for, merged_form_for
+from tongban.cases.permissions import answers_supervision
+from tongban.cases.schema import form_schema_for, merged_form_for, share_form_for
 from tongban.catalog.models import Bundle, Material, ServiceItem
 from tongban.core import audit, crypto
 from tongban.core.masking import mask_bank_card, mask_id_number, mask_mobile, mask_name
@@ -36,7 +39,7 @@ from tongban.orgs.selectors import departments_within
 __all__ = [
     "MaterialNeed",
     "ProgressView",
-    "allowed_actions",
+    "applicant_actions",
     "cases_of",
     "form_schema_for",
     "get_case_for",
@@ -47,6 +50,7 @@ __all__ = [
     "oversight_for",
     "progress",
     "query_code_for",
+    "supervisions_for",
     "todo_for",
 ]
 
@@ -70,7 +74,9 @@ def todo_for(
     tasks = CaseTask.objects.filter(condition).exclude(status=TaskStatus.DONE)
     if status:
         tasks = tasks.filter(status=status)
-    tasks = tasks.select_related("case__item", "case__bundle", "case__applicant", "department", "claimed_by")
+    tasks = tasks.select_related(
+        "case__item", "case__bundle", "case__applicant", "case__department__region", "department__region", "claimed_by"
+    )
     ordering = {"due_on": ("case__due_on", "created_at"), "created": ("created_at",)}.get(order, ("case__due_on",))
     counts = tasks.aggregate(
         total=Count("pk"),
@@ -106,7 +112,9 @@ def oversight_for(
     ordering = {"due_on": ("due_on", "pk"), "department": ("department__name", "due_on", "pk")}.get(
         order, ("due_on", "pk")
     )
-    cases = cases.select_related("item", "bundle", "applicant", "department").prefetch_related("clock_pauses")
+    cases = cases.select_related("item", "bundle", "applicant", "department__region").prefetch_related(
+        "clock_pauses", "supervisions"
+    )
     cases = cases.order_by(*ordering)
     return cases, {k: int(v or 0) for k, v in counts.items()}
 
@@ -122,7 +130,14 @@ def get_case_for(*, user: Any, number: str, purpose: str = "办件办理") -> Ca
     if case is None or not can(user, "cases.view", case):
         raise Http404
     if user.kind == UserKind.STAFF:
-        audit.record_data_access(actor=user, data_subject=case.applicant, purpose=purpose, what=f"case {case.number}")
+        audit.record_data_access(
+            actor=user,
+            data_subject=case.applicant,
+            purpose=purpose,
+            what=f"case {case.number}",
+            department_code=reading_department_code(user, case),
+            number=case.number,
+        )
     return case
 
 
@@ -132,6 +147,7 @@ def cases_of(*, applicant: Any) -> QuerySet[Case]:
         Case.objects.filter(Q(applicant=applicant) | Q(acting_for__representatives__person=applicant))
         .filter(bundle_case__isnull=True)
         .select_related("item", "bundle", "department")
+        .prefetch_related("clock_pauses")  # the time status of each case (API) reads its pauses
         .distinct()
         .order_by("-submitted_at", "-pk")
     )
@@ -153,9 +169,12 @@ def open_supplement(case: Case) -> Supplement | None:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One public step as stored; shown through `event_labels` in the reader's language."""
+
     at: datetime
     label: str
     comment: str
+    action: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,14 +212,22 @@ def _progress_view(case: Case) -> ProgressView:
         time_status=time_status,
         decision=case.decision,
         rule=case.rule,
-        timeline=[TimelineEntry(at=e.at, label=e.label, comment=e.comment) for e in case.events.all() if e.public],
+        timeline=[
+            TimelineEntry(at=e.at, label=e.label, comment=e.comment, action=e.action)
+            for e in case.events.all()
+            if e.public
+        ],
         parts=[_progress_view(c) for c in case.children.select_related(*_CASE_RELATED).order_by("position")],
     )
 
 
 def progress(*, number: str, query_code: str) -> ProgressView | None:
-    """None for a wrong code and for an unknown number alike."""
-    case = Case.objects.select_related(*_CASE_RELATED).filter(number=number.strip()).first()
+    """None for a wrong code and for an unknown number alike. The number matches in any case, with or
+    without hyphens and spaces, full-width or not (`numbers.normalise_case_number`)."""
+    number = numbers.normalise_case_number(number)
+    case = (
+        Case.objects.select_related(*_CASE_RELATED).alias(number_key=CASE_NUMBER_KEY).filter(number_key=number).first()
+    )
     if case is None:
         numbers.query_code_hash(number, query_code)  # same work either way
         return None
@@ -209,58 +236,30 @@ def progress(*, number: str, query_code: str) -> ProgressView | None:
     return _progress_view(case)
 
 
-def allowed_actions(*, case: Case, user: Any) -> set[str]:
-    """The actions the user may take on the case now (drives the console buttons)."""
-    actions: set[str] = set()
-    if case.awaits_pickup and user.kind == UserKind.STAFF and can(user, "cases.deliver", case):
-        actions.add("deliver")
-    if case.status in FINAL_STATUSES:
-        return actions
-    if user.kind != UserKind.STAFF:
-        if can(user, "cases.withdraw", case) and case.status in OPEN_STATUSES:
-            actions.add("withdraw")
-        if case.status == CaseStatus.SUPPLEMENT_REQUESTED and can(user, "cases.supplement", case):
-            actions.add("supplement")
-        return actions
-    open_tasks = [t for t in case.tasks.all() if t.status != TaskStatus.DONE and not t.waits_for_applicant]
-    bpmn_ids = {t.bpmn_id for t in open_tasks}
-    if any(t.status == TaskStatus.OPEN for t in open_tasks) and can(user, "cases.claim", case):
-        actions.add("claim")
-    if any(t.claimed_by_id == user.pk for t in open_tasks):
-        actions.add("release")
-    if "accept" in bpmn_ids and can(user, "cases.accept", case):
-        actions |= {"accept", "refuse_at_intake"}
-        if _offers(case, open_tasks, "accept", "supplement"):
-            actions.add("request_supplement")
-    if bpmn_ids & {"review", "department_review"} and can(user, "cases.review", case):
-        actions.add("review")
-        if "review" in bpmn_ids and _offers(case, open_tasks, "review", "supplement"):
-            actions.add("request_supplement")
-    if bpmn_ids & {"decide", "manual_review"} and can(user, "cases.decide", case):
-        actions.add("decide")
-    if can(user, "cases.transfer", case):
-        actions.add("transfer")
-    if case.status in OPEN_STATUSES and can(user, "cases.withdraw_on_request", case):
-        actions.add("withdraw_on_request")
-    if can(user, "cases.special_procedure", case):
-        if case.status == CaseStatus.SPECIAL_PROCEDURE:
-            actions.add("end_special_procedure")
-        elif case.status in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW):
-            actions.add("start_special_procedure")
-    return actions
+def applicant_actions(*, case: Case, user: Any) -> set[str]:
+    """What the applicant may do now: 撤回 (withdraw) before the decision, 补正 (supplement) when asked.
+
+    Staff actions come from the action table (`cases.actions.allowed_actions`).
+    """
+    found: set[str] = set()
+    if user.kind == UserKind.STAFF or case.status in FINAL_STATUSES:
+        return found
+    if can(user, "cases.withdraw", case) and case.status in OPEN_STATUSES:
+        found.add("withdraw")
+    if case.status == CaseStatus.SUPPLEMENT_REQUESTED and can(user, "cases.supplement", case):
+        found.add("supplement")
+    return found
 
 
-def _offers(case: Case, tasks: list[CaseTask], bpmn_id: str, outcome: str) -> bool:
-    """Whether the process lets the open `bpmn_id` task end with `outcome` (e.g. 补正 at intake)."""
-    from tongban.cases import flow
-
-    task = next((t for t in tasks if t.bpmn_id == bpmn_id), None)
-    if task is None or outcome not in flow.outcomes_of(task, case):
-        return False
-    # 一次性告知: a step that asked for a supplement once does not ask again
-    return not (
-        outcome == "supplement" and any(t.bpmn_id == bpmn_id and t.outcome == outcome for t in case.tasks.all())
+def supervisions_for(*, clerk: Any) -> list[Supervision]:
+    """督办 waiting for `clerk`'s answer (named to them, or to their department), soonest due first."""
+    departments = [a.department_id for a in assignments(clerk, (StaffRole.HANDLING_CLERK, StaffRole.DEPARTMENT_HEAD))]
+    found = (
+        Supervision.objects.filter(Q(clerk=clerk) | Q(department_id__in=departments), replied_at__isnull=True)
+        .select_related("case__item", "case__bundle", "case__applicant", "department__region", "issued_by", "clerk")
+        .order_by("reply_due_on", "pk")
     )
+    return [s for s in found if answers_supervision(clerk, s)]
 
 
 @dataclass(frozen=True)
@@ -392,8 +391,12 @@ def children_of(*, case: Case) -> list[Case]:
 
 
 def form_schema_of_case(case: Case) -> dict[str, Any]:
-    """The form a case was filled in with: its item's, or the merged form of its bundle."""
+    """The form a case was filled in with: its item's (for an item of a bundle, its share of the
+    bundle's merged form), or the merged form of its bundle."""
     if case.item is not None:
+        parent = case.bundle_case if case.bundle_case_id is not None else None
+        if parent is not None and parent.bundle is not None:
+            return share_form_for(parent.bundle, case.item)
         return form_schema_for(case.item)
     if case.bundle is not None:
         return merged_form_for(case.bundle)
@@ -430,3 +433,29 @@ def masked_answers(case: Case) -> dict[str, Any]:
         name: _masked_answer(name, str((properties.get(name) or {}).get("title") or name), value)
         for name, value in (case.answers or {}).items()
     }
+
+
+def open_case_of(*, applicant: Any, item: ServiceItem, acting_for: Any = None) -> Case | None:
+    """The case for `item` still being handled of this person for themselves — or, with `acting_for`,
+    of that company, whoever applied for it — if any (重复申请)."""
+    whose = (
+        Q(acting_for=acting_for) | Q(applicant=acting_for)
+        if acting_for is not None
+        else Q(applicant=applicant, acting_for__isnull=True)
+    )
+    return (
+        Case.objects.filter(whose, item=item, status__in=OPEN_STATUSES)
+        .only("pk", "number", "status")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def reading_department_code(user: Any, case: Case) -> str:
+    """The department a clerk reads a case for: the case's (or one of its tasks') if they work there,
+    else their own first department (a window clerk, a supervisor)."""
+    codes = [a.department.code for a in assignments(user) if a.department is not None]
+    for department in (case.department, *(t.department for t in case.tasks.all())):
+        if department.code in codes:
+            return department.code
+    return codes[0] if codes else ""

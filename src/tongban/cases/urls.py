@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tongban.cases import views
+from tongban.cases import supplement_views, views
 
 app_name = "cases"
 
@@ -14,8 +14,9 @@ urlpatterns = [
     path("my/cases/", views.my_cases, name="my_cases"),
     path("my/cases/<str:number>/", views.case_detail, name="case_detail"),
     path("my/cases/<str:number>/submitted/", views.submitted, name="submitted"),
-    path("my/cases/<str:number>/supplement/", views.supplement, name="supplement"),
+    path("my/cases/<str:number>/supplement/", supplement_views.supplement, name="supplement"),
     path("my/cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),
+    path("my/cases/<str:number>/result/", views.case_result, name="case_result"),
     path("progress/", views.progress, name="progress"),
     path("cases/<str:number>/", views.case_link, name="case_link"),
 ]

@@ -16,15 +16,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User, UserKind
-from tongban.cases import selectors, services, throttle
+from tongban.cases import decision_documents, numbers, selectors, services, throttle
 from tongban.cases.errors import Conflict
 from tongban.cases.form_rendering import SchemaForm, display_answers
 from tongban.cases.forms import ProgressForm, WithdrawForm
-from tongban.cases.models import Case, Draft
+from tongban.cases.models import Case, DecisionDocument, Draft
 from tongban.catalog.models import Bundle, ItemStatus, ServiceItem
 
 SESSION_CODES = "cases_query_codes"
@@ -297,6 +298,11 @@ def _render_apply(
             "draft_url": draft_url,
             "has_errors": has_errors,
             "acting_for": _acting_for(request),
+            "open_case": (
+                None
+                if item is None or item.allows_several_open_cases
+                else selectors.open_case_of(applicant=_user(request), item=item, acting_for=_acting_for(request))
+            ),
         },
         status=400 if has_errors and request.method == "POST" and status == 200 else status,
     )
@@ -374,10 +380,35 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "materials": list(case.materials.all()),
             "children": list(case.children.select_related("item", "department").order_by("position")),
             "supplement": selectors.open_supplement(case=case),
-            "allowed": selectors.allowed_actions(case=case, user=user),
+            "allowed": selectors.applicant_actions(case=case, user=user),
             "query_code": selectors.query_code_for(case, user),
+            "result_document": decision_documents.document_of(case),
+            "outcome": decision_documents.outcome_word(case) if case.concluded_at else "",
         },
     )
+
+
+@login_required
+def case_result(request: HttpRequest, number: str) -> HttpResponse:
+    """办理结果: the decision document (PDF) of one of my cases; anyone else gets 404."""
+    user = _user(request)
+    if user.kind == UserKind.STAFF:
+        return redirect("cases_console:result", number=number)
+    case = selectors.get_case_for(user=user, number=number)
+    document = decision_documents.document_of(case)
+    if document is None:
+        raise Http404
+    return result_file_response(document, case)
+
+
+def result_file_response(document: DecisionDocument, case: Case) -> HttpResponse:
+    """The decision document as a download (portal, console and API answer alike)."""
+    with document.file.open("rb") as handle:
+        content = handle.read()
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = decision_documents.download_name(document, case)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or "attachment"
+    return response
 
 
 def case_link(request: HttpRequest, number: str) -> HttpResponse:
@@ -386,77 +417,11 @@ def case_link(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def supplement(request: HttpRequest, number: str) -> HttpResponse:
-    """补正: exactly what to fix, with the fields and uploads to do it."""
-    user = _user(request)
-    case = selectors.get_case_for(user=user, number=number)
-    notice = selectors.open_supplement(case=case)
-    if notice is None:
-        messages.info(request, _("该办件目前不需要补正。"))
-        return redirect("cases:case_detail", number=case.number)
-    schema = selectors.form_schema_of_case(case)
-    wanted_fields = [i.get("field") for i in notice.items if i.get("field")]
-    wanted_materials = [i.get("material") for i in notice.items if i.get("material")]
-    field_schema = {
-        "type": "object",
-        "properties": {k: v for k, v in (schema.get("properties") or {}).items() if k in wanted_fields},
-    }
-    rows = [MaterialRow(index=n, need=_SupplementNeed(name=name)) for n, name in enumerate(wanted_materials)]
-    if request.method == "POST":
-        form = SchemaForm(request.POST, schema=field_schema)
-        uploads = _uploads(request, rows)
-        given = {row.name for row, _upload in uploads}
-        for row in rows:
-            if row.name not in given:
-                row.errors.append(_("请上传“%(name)s”。") % {"name": row.name})
-        if form.is_valid() and all(not row.errors for row in rows):
-            try:
-                services.submit_supplement(
-                    case=case,
-                    applicant=user,
-                    answers=form.answers(),
-                    uploads=[(row.name, upload) for row, upload in uploads],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            except Conflict as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("补正材料已提交，办理时限继续计算。"))
-                return redirect("cases:case_detail", number=case.number)
-        status = 400
-    else:
-        form = SchemaForm(initial=case.answers, schema=field_schema)
-        status = 200
-    return render(
-        request,
-        "cases/supplement.html",
-        {
-            "case": case,
-            "notice": notice,
-            "form": form,
-            "rows": rows,
-            "has_errors": bool(form.errors) or any(r.errors for r in rows),
-        },
-        status=status,
-    )
-
-
-@dataclass
-class _SupplementNeed:
-    name: str
-    required: bool = True
-    held_by_government: bool = False
-    reusable_file: Any = None
-    source: str = ""
-
-
-@login_required
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     """撤回: a confirmation page; the POST withdraws."""
     user = _user(request)
     case = selectors.get_case_for(user=user, number=number)
-    if "withdraw" not in selectors.allowed_actions(case=case, user=user):
+    if "withdraw" not in selectors.applicant_actions(case=case, user=user):
         raise Http404
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -487,10 +452,14 @@ def progress(request: HttpRequest) -> HttpResponse:
     view = None
     not_found = False
     if request.method == "POST" and form.is_valid():
-        if throttle.progress_limited(address=throttle.client_address(request.META), number=form.cleaned_data["number"]):
+        number = numbers.normalise_case_number(form.cleaned_data["number"])
+        attempt = throttle.progress_try(address=throttle.client_address(request.META), number=number, user=request.user)
+        if attempt.refused:
             return render(request, "cases/progress.html", {"form": form, "limited": True}, status=429)
-        view = selectors.progress(number=form.cleaned_data["number"], query_code=form.cleaned_data["query_code"])
+        view = selectors.progress(number=number, query_code=form.cleaned_data["query_code"])
         not_found = view is None
+        if view is not None:
+            attempt.found()
     return render(
         request,
         "cases/progress.html",

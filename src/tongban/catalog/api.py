@@ -6,11 +6,14 @@ import shutil
 import tempfile
 from typing import IO, Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from tongban.accounts.permissions import ensure_can
+from tongban.api.errors import ApiError
 from tongban.api.schemas import ErrorOut
 from tongban.catalog import selectors
 from tongban.catalog.models import Material, ServiceItem
@@ -133,11 +136,20 @@ class SkippedOut(Schema):
     code: str
 
 
+class PrunePlanOut(Schema):
+    count: int
+    removes: dict[str, int]
+    existing: dict[str, int]
+    examples: dict[str, list[str]]
+
+
 class ImportReportOut(Schema):
     lines: int
     written: bool
     skip_invalid: bool
     prune: bool
+    dry_run: bool
+    prune_plan: PrunePlanOut | None
     counts: dict[str, CountsOut]
     errors: list[ProblemOut]
     warnings: list[ProblemOut]
@@ -253,36 +265,95 @@ def get_bundle(request: HttpRequest, code: str) -> BundleOut:
     )
 
 
+def _multipart_file(request: HttpRequest) -> IO[bytes]:
+    """The upload named `file` of a multipart request; 400 when the request cannot be read or has none."""
+    try:
+        files = request.FILES
+    except RequestDataTooBig as exc:
+        raise ApiError(413, "too_large", _("上传的内容太大。")) from exc
+    except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent) as exc:
+        raise ApiError(
+            400,
+            "malformed_upload",
+            _("上传的内容无法读取（multipart 格式有误）。请把目录文件作为名为 file 的字段上传。"),
+        ) from exc
+    upload = files.get("file")
+    if upload is None or upload.file is None:
+        names = sorted({*files.keys(), *request.POST.keys()})
+        raise ApiError(
+            400,
+            "missing_file",
+            _("没有收到名为 file 的文件字段（收到的字段：%(names)s），未导入任何内容。")
+            % {"names": "、".join(names) or _("无")},
+        )
+    return upload.file
+
+
 def _upload(request: HttpRequest) -> IO[bytes]:
     """The catalogue file: a multipart upload named `file`, or the raw request body."""
-    upload = request.FILES.get("file")
-    if upload is not None and upload.file is not None:
-        return upload.file
+    if request.content_type == "multipart/form-data":
+        return _multipart_file(request)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed by the caller
     shutil.copyfileobj(request, spool)  # type: ignore[misc]
     spool.seek(0)
     return spool  # type: ignore[return-value]
 
 
+REFUSALS = {"prune_unconfirmed": (409, "prune_needs_confirmation"), "empty": (422, "empty_catalogue")}
+
+
 @router.post(
     "/imports",
-    response={200: ImportReportOut, 401: ErrorOut, 403: ErrorOut, 422: ImportRejectedOut},
+    response={
+        200: ImportReportOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: ImportRejectedOut,
+        413: ErrorOut,
+        # a rejected file, or (ErrorOut) a query parameter that is not valid
+        422: ImportRejectedOut | ErrorOut,
+    },
 )
-def import_file(request: HttpRequest, skip_invalid: bool = False, prune: bool = False) -> Status[dict[str, Any]]:
+def import_file(
+    request: HttpRequest,
+    skip_invalid: bool = False,
+    prune: bool = False,
+    confirm_prune: int | None = None,
+    dry_run: bool = False,
+) -> Status[dict[str, Any]]:
     """Import a catalogue file (JSON Lines, tongban-catalogue/1): administrators only.
 
     Send the file as a multipart upload named `file`, or as the request body
     (`Content-Type: application/x-ndjson`). The answer is the import report; with errors nothing
-    is written (422) unless `skip_invalid=true`.
+    is written (422, the message names the first line) unless `skip_invalid=true`; a file without
+    one valid line is never written (422 `empty_catalogue`). `prune=true` deletes what the file does
+    not hold; when that is more than the configured share (10 %) it answers 409
+    `prune_needs_confirmation` with `prune_plan.count`, to repeat with `confirm_prune=<count>`.
+    `dry_run=true` answers what would change and writes nothing.
     """
     ensure_can(request.user, "catalog.import")
     stream = _upload(request)
     try:
-        report = import_catalogue(stream=stream, actor=request.user, skip_invalid=skip_invalid, prune=prune)
+        report = import_catalogue(
+            stream=stream,
+            actor=request.user,
+            skip_invalid=skip_invalid,
+            prune=prune,
+            confirm_prune=confirm_prune,
+            dry_run=dry_run,
+        )
     finally:
         stream.close()
     body = report.as_dict()
-    if not report.written:
-        message = _("目录文件有 %(count)s 处错误，未导入任何内容。") % {"count": len(report.errors)}
-        return Status(422, {"code": "invalid_catalogue", "message": message, **body})
+    if report.reason:
+        status, code = REFUSALS.get(report.reason, (422, "invalid_catalogue"))
+        if report.reason == "invalid":
+            message = _("目录文件有 %(count)s 处错误，未导入任何内容。第一处：%(first)s") % {
+                "count": len(report.errors),
+                "first": report.errors[0],
+            }
+        else:
+            message = str(report.errors[0])
+        return Status(status, {"code": code, "message": message, **body})
     return Status(200, body)

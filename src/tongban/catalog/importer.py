@@ -12,6 +12,10 @@ Two passes, so a million lines never sit in memory at once:
    file no longer holds. Entries whose content did not change are not touched, so importing
    the same file twice changes nothing; each created, changed or deleted item, theme and
    bundle gets a `CatalogChange` row.
+
+Guards (import_guards): a file without one valid line writes nothing; a line too long or nested too
+deep is an error of that line; a prune that would remove more than a share of the catalogue needs
+the expected number confirmed; `dry_run` does everything and rolls it back, to show what would change.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from tongban.catalog import changes, rules
+from tongban.catalog import changes, import_guards, rules
 from tongban.catalog.bulk import datetime_param, json_param, write_rows
 from tongban.catalog.format import (
     LINE,
@@ -87,6 +92,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.line:  # the whole file, not one line
+            return f"{self.field}：{self.message}" if self.field else self.message
         where = f"第 {self.line} 行"
         return f"{where} {self.field}：{self.message}" if self.field else f"{where}：{self.message}"
 
@@ -110,6 +117,10 @@ class ImportReport:
     written: bool = False
     skip_invalid: bool = False
     prune: bool = False
+    dry_run: bool = False
+    reason: str = ""
+    """Why nothing was written: "invalid", "empty" or "prune_unconfirmed" ("" when written or a dry run)."""
+    prune_plan: import_guards.PrunePlan | None = None
     counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KINDS})
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -127,6 +138,8 @@ class ImportReport:
             "written": self.written,
             "skip_invalid": self.skip_invalid,
             "prune": self.prune,
+            "dry_run": self.dry_run,
+            "prune_plan": self.prune_plan.as_dict() if self.prune_plan is not None else None,
             "counts": {kind: vars(c).copy() for kind, c in self.counts.items()},
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
@@ -145,7 +158,9 @@ class ImportReport:
                 text += f"，删除 {c.deleted}"
             parts.append(text)
         head = f"共 {self.lines} 行，用时 {self.seconds:.1f} 秒。"
-        if not self.written:
+        if self.dry_run and not self.reason:
+            head += gettext("预览（dry run），未写入任何内容：")
+        elif not self.written:
             return head + f"发现 {len(self.errors)} 处错误，未写入任何内容。"
         tail = f"跳过有误的 {len(self.skipped)} 行。" if self.skipped else ""
         return head + "；".join(parts) + "。" + tail
@@ -154,15 +169,13 @@ class ImportReport:
 # --- reading the stream ---------------------------------------------------------------------------------
 
 
-def _lines(stream: IO[Any]) -> Iterator[tuple[int, bytes, int]]:
-    """(line number, raw bytes, bytes read so far) of a binary or text stream."""
-    done = 0
-    for number, line in enumerate(stream, 1):
-        raw = line.encode("utf-8") if isinstance(line, str) else line
-        done += len(raw)
+def _lines(stream: IO[Any]) -> Iterator[tuple[int, bytes, int, int]]:
+    """(line number, raw bytes, bytes read so far, size) of a binary or text stream; see read_lines."""
+    for number, raw, done, size in import_guards.read_lines(stream):
         if number == 1 and raw.startswith(BOM):
             raw = raw[len(BOM) :]
-        yield number, raw, done
+            size -= len(BOM)
+        yield number, raw, done, size
 
 
 def _size(stream: IO[Any]) -> int | None:
@@ -212,7 +225,7 @@ def _guess(raw: bytes) -> tuple[str, str]:
     """Type and code of a line that failed validation, for the list of skipped lines."""
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return "", ""
     if not isinstance(data, dict):
         return "", ""
@@ -278,8 +291,17 @@ class _Check:
         self.error(line, "region", f"行政区划 {region} 不在您管理的范围内", kind=kind, code=code)
         return False
 
+    @property
+    def valid(self) -> int:
+        """How many entries passed every check."""
+        return len(self.departments) + len(self.themes) + len(self.items) + len(self.bundles)
+
     # one line
-    def line(self, number: int, raw: bytes) -> None:
+    def line(self, number: int, raw: bytes, size: int) -> None:
+        problem = import_guards.too_long(size) or import_guards.too_deep(raw)
+        if problem is not None:
+            self.error(number, "", problem)
+            return
         try:
             entry = LINE.validate_json(raw)
         except PydanticValidationError as exc:
@@ -667,31 +689,16 @@ class _Write:
             touched.append(line.code)
         changes.record_changes(kind="bundle", codes=touched)
 
-    def prune(self, scopes: list[str] | None) -> None:
-        """Delete what the file does not hold — but never an entry the file still refers to, nor
-        one whose line was only skipped for an error."""
-        check = self.check
-        skipped = {kind: {code for (k, code) in check.bad_codes if k == kind} for kind in ("item", "theme", "bundle")}
-        keep_items = set(check.items) | skipped["item"] | {parent for _, parent in check.item_parents}
-        keep_items.update(code for _, line in check.bundles.values() for code in line.items)
-        doomed = [
-            (code, region)
-            for code, region in ServiceItem.objects.values_list("code", "region_id").iterator(chunk_size=5000)
-            if code not in keep_items
-        ]
-        if scopes is not None:
-            doomed = [(c, r) for c, r in doomed if any(region_code_within(str(r), s) for s in scopes)]
-        deleted = self._delete_items([c for c, _ in doomed])
+    def prune(self, plan: import_guards.PrunePlan) -> None:
+        """Delete what the file does not hold (`plan_prune` chose it: never an entry the file still
+        refers to, nor one whose line was only skipped for an error)."""
+        deleted = self._delete_items(plan.removals["item"])
         self.report.counts["item"].deleted = len(deleted)
         changes.record_changes(kind="item", codes=deleted, deleted=True)
-        if scopes is not None:
-            return  # themes and bundles serve every region: only a platform-wide import prunes them
-        keep_themes = set(check.themes) | skipped["theme"] | set(check.item_themes)
-        keep_themes.update(code for _, line in check.bundles.values() for code in line.themes)
-        keep_bundles = set(check.bundles) | skipped["bundle"]
-        for kind, model, kept in (("bundle", Bundle, keep_bundles), ("theme", Theme, keep_themes)):
-            gone = [c for c in model._default_manager.values_list("code", flat=True) if c not in kept]
-            model._default_manager.filter(code__in=gone).delete()
+        for kind, model in (("bundle", Bundle), ("theme", Theme)):
+            gone = plan.removals[kind]
+            if gone:
+                model._default_manager.filter(code__in=gone).delete()
             self.report.counts[kind].deleted = len(gone)
             changes.record_changes(kind=kind, codes=gone, deleted=True)
 
@@ -863,29 +870,34 @@ def import_catalogue(
     actor: Any,
     skip_invalid: bool = False,
     prune: bool = False,
+    confirm_prune: int | None = None,
+    dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a tongban-catalogue/1 file (JSON Lines) from `stream` (binary or text).
 
     `actor` is the administrator (None for the command line: everything allowed); an
     administrator can only import items and departments of the regions they look after.
-    With errors nothing is written, unless `skip_invalid`: then the valid entries are.
+    With errors nothing is written, unless `skip_invalid`: then the valid entries are — but a file
+    without one valid line never writes anything.
     `prune` deletes the items, themes and bundles the file does not hold (an administrator's
-    prune only reaches the items of their regions).
+    prune only reaches the items of their regions); when that is more than the configured share of
+    a kind, only with `confirm_prune` equal to the number it removes (report.prune_plan tells it).
+    `dry_run` checks and writes everything, then rolls it back: the report shows what would change.
     """
     started = time.perf_counter()
-    report = ImportReport(skip_invalid=skip_invalid, prune=prune)
+    report = ImportReport(skip_invalid=skip_invalid, prune=prune, dry_run=dry_run)
     scopes = administered_scopes(actor) if actor is not None else None
     records = _Records()
     check = _Check(report, scopes, records)
     total = _size(stream)
     try:
-        for number, raw, done in _lines(stream):
+        for number, raw, done, size in _lines(stream):
             report.lines = number
             if progress is not None and number % PROGRESS_EVERY == 0:
                 progress("check", done, total)
             if _is_content(raw):
-                check.line(number, raw)
+                check.line(number, raw, size)
         if progress is not None:
             progress("check", total or 0, total)
         check.resolve()
@@ -894,32 +906,61 @@ def import_catalogue(
         report.skipped = [
             {"line": line, "type": kind, "code": code} for line, (kind, code) in sorted(check.bad_lines.items())
         ]
-        if report.errors and not skip_invalid:
+        empty = not check.valid and (skip_invalid or not report.errors)
+        if empty:  # an empty body or a wrong upload must never reach the prune
+            message = gettext("文件是空的。") if not report.lines else gettext("文件中没有一行有效的内容。")
+            report.errors.append(Problem(0, "", message + gettext("为防止误删，未写入任何内容。")))
+        if report.errors and (not skip_invalid or empty):
+            report.reason = "empty" if empty else "invalid"
             report.skipped = []
             return report
-        write = _Write(check, report, actor)
-        with transaction.atomic():
-            write.regions()
-            write.departments()
-            write.themes()
-            write.items(progress)
-            write.bundles()
-            if prune:
-                write.prune(scopes)
-            changed = any(c.created or c.updated or c.deleted for c in report.counts.values())
-            if changed or report.skipped:  # an import that changed nothing leaves no trace
-                audit.record(
-                    actor=actor,
-                    action="catalog.import",
-                    details={
-                        "lines": report.lines,
-                        "counts": {kind: vars(c).copy() for kind, c in report.counts.items()},
-                        "skipped": len(report.skipped),
-                        "prune": prune,
-                    },
-                )
-        report.written = True
+        _write(check, report, actor, scopes, confirm_prune, progress)
         return report
     finally:
         records.close()
         report.seconds = time.perf_counter() - started
+
+
+def _write(
+    check: _Check,
+    report: ImportReport,
+    actor: Any,
+    scopes: list[str] | None,
+    confirm_prune: int | None,
+    progress: Progress | None,
+) -> None:
+    """Pass 2, in one transaction: the prune is planned (and refused) before anything is written."""
+    write = _Write(check, report, actor)
+    with transaction.atomic():
+        if report.prune:
+            plan = report.prune_plan = import_guards.plan_prune(check, scopes)
+            refusal = import_guards.prune_refusal(plan, confirm=confirm_prune, share=import_guards.max_prune_share())
+            if refusal is not None and not report.dry_run:
+                report.errors.append(Problem(0, "prune", refusal))
+                report.reason = "prune_unconfirmed"
+                return
+            if refusal is not None:
+                report.warnings.insert(0, Problem(0, "prune", refusal))
+        write.regions()
+        write.departments()
+        write.themes()
+        write.items(progress)
+        write.bundles()
+        if report.prune_plan is not None:
+            write.prune(report.prune_plan)
+        if report.dry_run:
+            transaction.set_rollback(True)  # a dry run: everything above is undone
+            return
+        changed = any(c.created or c.updated or c.deleted for c in report.counts.values())
+        if changed or report.skipped:  # an import that changed nothing leaves no trace
+            audit.record(
+                actor=actor,
+                action="catalog.import",
+                details={
+                    "lines": report.lines,
+                    "counts": {kind: vars(c).copy() for kind, c in report.counts.items()},
+                    "skipped": len(report.skipped),
+                    "prune": report.prune,
+                },
+            )
+    report.written = not report.dry_run

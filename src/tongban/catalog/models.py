@@ -181,6 +181,12 @@ class ServiceItem(models.Model):
         ordering = ["code"]
         verbose_name = _("政务服务事项")
 
+    @property
+    def allows_several_open_cases(self) -> bool:
+        """Whether a person may have several open cases of this item at once (catalogue field
+        `several_open`, kept in `extra`; e.g. one licence per shop). Default: one at a time."""
+        return bool((self.extra or {}).get("several_open", False))
+
     def __str__(self) -> str:
         return self.name
 

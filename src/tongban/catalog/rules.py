@@ -7,7 +7,9 @@
   only warns about it; an edit in the console requires it;
 - not charged ⇒ no online payment and no amount;
 - consulting phone (`phone`) ≠ complaint phone (`complaint_phone`);
-- 行政许可: the steps' durations (`steps[].days`) add up to no more than the committed days.
+- 行政许可: the steps' durations (`steps[].days`) add up to no more than the committed days;
+- 一件事: the bundle's limit governs, so an item promising more days than its bundle is flagged
+  (a warning: its case is due with the bundle), and the bundle's `field_map` names only its items.
 
 `phone`, `complaint_phone`, `visit_reason` and `steps` are not format fields: they live in the
 item's `extra`.
@@ -123,3 +125,48 @@ def _check_steps(*, kind: str, steps: Any, committed_days: int) -> list[Issue]:
             )
         ]
     return []
+
+
+def check_bundle(
+    *, committed_days: int | None, items: Mapping[str, int], extra: Mapping[str, Any] | None = None
+) -> list[Issue]:
+    """Warnings about one bundle; `items` maps each item code to its committed days (承诺办结时限)."""
+    issues: list[Issue] = []
+    if committed_days is not None:
+        longer = [f"{code}（{days}）" for code, days in items.items() if days > committed_days]
+        if longer:
+            issues.append(
+                Issue(
+                    "committed_days",
+                    _("一件事承诺 %(days)s 个工作日办结，这些事项承诺的工作日更多，将按一件事的时限办结：%(items)s")
+                    % {"days": committed_days, "items": "、".join(longer)},
+                    warning=True,
+                )
+            )
+    field_map = (extra or {}).get("field_map")
+    if field_map is None:
+        return issues
+    if not isinstance(field_map, Mapping):
+        return [
+            *issues,
+            Issue("field_map", _("字段对应关系（field_map）应为对象：事项编码 → 字段列表或字段对照"), warning=True),
+        ]
+    strangers = [str(code) for code in field_map if code not in items]
+    if strangers:
+        issues.append(
+            Issue(
+                "field_map",
+                _("字段对应关系中的这些事项不在本一件事中：%(codes)s") % {"codes": "、".join(strangers)},
+                warning=True,
+            )
+        )
+    malformed = [str(code) for code, entry in field_map.items() if not isinstance(entry, list | Mapping)]
+    if malformed:
+        issues.append(
+            Issue(
+                "field_map",
+                _("这些事项的字段对应应为字段列表或字段对照：%(codes)s") % {"codes": "、".join(malformed)},
+                warning=True,
+            )
+        )
+    return issues

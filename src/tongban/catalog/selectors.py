@@ -76,7 +76,9 @@ def theme_with_entries(code: str) -> tuple[Theme, list[ServiceItem], list[Bundle
 
 
 def themes_with_counts() -> QuerySet[Theme]:
-    return Theme.objects.annotate(item_count=Count("item_links", filter=Q(item_links__item__status=ItemStatus.ACTIVE)))
+    return Theme.objects.annotate(
+        item_count=Count("item_links", filter=Q(item_links__item__status=ItemStatus.ACTIVE))
+    ).order_by("position", "code")  # a GROUP BY query does not use Meta.ordering
 
 
 def bundle_with_items(code: str) -> tuple[Bundle, list[ServiceItem]]:

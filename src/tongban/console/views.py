@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth import login as auth_login
 from django.http import HttpRequest, HttpResponse
@@ -14,54 +13,51 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tongban.accounts import services as account_services
 from tongban.accounts.models import StaffRole, User
-from tongban.accounts.permissions import assignments, ensure_can
+from tongban.accounts.permissions import assignments, can, ensure_can
 from tongban.accounts.selectors import staff_of_department
 from tongban.console.decorators import staff_required
 from tongban.console.forms import StaffLoginForm
+from tongban.demo import visible as demo_visible
 from tongban.orgs.models import Department
 
 
 def _demo_codes() -> list[tuple[str, str]]:
-    """Demo mode only: the current TOTP code of each demo staff account, shown on the log-in page."""
-    if not settings.DEMO_MODE:
-        return []
-    codes = []
-    for device in TOTPDevice.objects.select_related("user").filter(confirmed=True).order_by("user__username")[:20]:
-        value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-        codes.append((device.user.username, f"{value:0{device.digits}d}"))
-    return codes
+    """Demo mode only (TONGBAN_DEMO=true): the current TOTP codes of the demo's own staff accounts."""
+    return demo_visible.current_codes()
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
-    """工作人员登录: password and TOTP code together."""
+    """工作人员登录: password and TOTP code together.
+
+    Every failure gets one answer — a wrong password, a wrong or missing TOTP code, an account
+    that is not staff or has no authenticator yet — and counts toward the lock-out, so the page
+    never tells that the password was right before the second factor is.
+    """
     form = StaffLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
-        if not isinstance(user, User) or not user.is_staff:
-            form.add_error(None, _("用户名或密码不正确。"))
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        device = match_token(user, form.cleaned_data["otp"]) if isinstance(user, User) and user.is_staff else None
+        if not isinstance(user, User) or device is None:
+            if isinstance(user, User):  # a wrong password was counted by authenticate() already
+                account_services.record_failed_login(request=request, username=user.username)
+            form.add_error(None, _("用户名、密码或动态验证码不正确。"))
+            form.add_error(
+                None,
+                _("新账号须先绑定动态验证码：请系统管理员在服务器上运行 tongban enrol-totp %(username)s。")
+                % {"username": username},
+            )
         else:
-            device = match_token(user, form.cleaned_data["otp"])
-            if device is None and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-                form.add_error(
-                    "otp",
-                    _("此账号还没有绑定动态验证码。请系统管理员在服务器上运行 tongban enrol-totp %(username)s。")
-                    % {"username": user.username},
-                )
-            elif device is None:
-                form.add_error("otp", _("动态验证码不正确或已过期，请输入验证器中最新的 6 位数字。"))
-            else:
-                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                otp_login(request, device)
-                account_services.record_login(user=user, method="password+totp")
-                target = request.POST.get("next") or "/console/"
-                if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                    target = "/console/"
-                return redirect(target)
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            otp_login(request, device)
+            account_services.record_login(user=user, method="password+totp")
+            target = request.POST.get("next") or "/console/"
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = "/console/"
+            return redirect(target)
     return render(
         request, "console/login.html", {"form": form, "demo_codes": _demo_codes(), "next": request.GET.get("next", "")}
     )
@@ -94,7 +90,11 @@ def home(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     roles = {a.role for a in assignments(user)}
     links = [(reverse(name), label) for name, label, allowed in CONFIGURATION_LINKS if roles & allowed]
-    return render(request, "console/home.html", {"assignments": assignments(user), "configuration_links": links})
+    return render(
+        request,
+        "console/home.html",
+        {"assignments": assignments(user), "configuration_links": links, "can_oversee": can(user, "cases.oversee")},
+    )
 
 
 @staff_required

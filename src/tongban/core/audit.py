@@ -95,8 +95,14 @@ def record(
     return entry
 
 
-def record_data_access(*, actor: Any, data_subject: Any, purpose: str, what: str, department_code: str = "") -> None:
-    """A read of a person's data by someone else: audited and shown to the person."""
+def record_data_access(
+    *, actor: Any, data_subject: Any, purpose: str, what: str, department_code: str = "", number: str = ""
+) -> None:
+    """A read of a person's data by someone else: audited and shown to the person.
+
+    `purpose` is stored as written in the source (untranslated), so each reader sees it in their own
+    language; `number` is the case read, when it is one.
+    """
     if data_subject is None or getattr(actor, "pk", None) == data_subject.pk:
         return
     record(
@@ -106,7 +112,7 @@ def record_data_access(*, actor: Any, data_subject: Any, purpose: str, what: str
         purpose=purpose,
         data_subject=data_subject,
         department_code=department_code,
-        details={"what": what},
+        details={"what": what, **({"number": number} if number else {})},
     )
 
 

@@ -15,12 +15,3 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "elder_mode": getattr(request, "elder_mode", False),
         "demo_mode": settings.DEMO_MODE,
     }
-
-
-def unread(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or user.is_staff:
-        return {}
-    from tongban.notices.models import Message
-
-    return {"unread_count": Message.objects.filter(recipient=user, read_at__isnull=True).count()}

@@ -65,14 +65,28 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
 
-class IdempotencyRecord(models.Model):
-    """幂等记录: the result of a request made with an idempotency key, so a retry returns it."""
+class RateCounter(models.Model):
+    """限流计数: the hits of one subject against one limit in the current window (core.ratelimit).
 
-    scope = models.CharField(max_length=80)
-    key = models.CharField(max_length=100)
-    owner_id = models.BigIntegerField(null=True)
-    result_id = models.CharField(max_length=80)
-    created_at = models.DateTimeField(auto_now_add=True)
+    A window starts at its first hit and lasts the limit's length; the count is raised by one
+    `INSERT … ON CONFLICT DO UPDATE … RETURNING` statement, atomic on SQLite and PostgreSQL, so
+    every process of every app server counts in the same row.
+    """
+
+    name = models.CharField(max_length=120, primary_key=True)
+    hits = models.IntegerField()
+    expires_at = models.FloatField(db_index=True, help_text="end of the window, Unix time in seconds")
+
+
+class CacheEntry(models.Model):
+    """The table of Django's database cache (`CACHES` without Redis), created by `migrate`.
+
+    Same columns as `createcachetable` makes; only Django's DatabaseCache reads and writes it.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "owner_id", "key"], name="idempotency_unique")]
+        db_table = "tongban_cache"

@@ -2,12 +2,14 @@
 
 - 居民身份证号码 (GB 11643-1999): 17 digits + ISO 7064 MOD 11-2 check character, birth date inside.
 - 统一社会信用代码 (GB 32100-2015): 18 characters + ISO 7064 MOD 31-3 style check character.
+- 手机号码 and 日期 (年-月-日); `FIELD_FORMATS` names them all for the application forms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -88,3 +90,28 @@ def validate_mobile(value: str) -> str:
     if not _MOBILE_RE.match(number):
         raise ValidationError(_("手机号码应为 11 位数字，以 1 开头。"), code="mobile_format")
     return number
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def validate_date(value: str) -> str:
+    """A calendar date written 年-月-日 (ISO 8601, e.g. 2026-01-31) that exists."""
+    text = value.strip()
+    try:
+        if not _DATE_RE.match(text):
+            raise ValueError(text)
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(_("日期应按 年-月-日 填写且真实存在，例如 2026-01-31。"), code="date_format") from None
+    return text
+
+
+#: 表单字段格式: the JSON Schema `format` names every application form (single item, bundle, window)
+#: may give a text field, each with the check that validates it and returns it normalised.
+FIELD_FORMATS: dict[str, Callable[[str], str]] = {
+    "id-number": validate_id_number,
+    "mobile": validate_mobile,
+    "credit-code": validate_credit_code,
+    "date": validate_date,
+}

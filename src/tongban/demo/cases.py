@@ -17,13 +17,28 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from tongban.accounts.models import User
-from tongban.cases import clock, services
+from tongban.cases import services
 from tongban.cases.models import Case
 from tongban.catalog.models import ServiceItem
-from tongban.core import calendar
+from tongban.demo.codes import credit_code
+from tongban.timelimits import calendar
+from tongban.timelimits import case_clock as clock
 
 ITEM = "THSJ-002"  # 天河区食品经营许可 (天河区市场监管局: banli, kezhang)
-ANSWERS = {"remark": "奶茶店，经营面积 40 平方米"}
+#: 食品经营许可申请书 as a small milk-tea shop fills it in (the item's form asks what the real one asks)
+ANSWERS = {
+    "operator_name": "广州市天河区甜心奶茶店",
+    "credit_code": credit_code("92", "440106", 20260002),  # 92: 个体工商户
+    "shop_name": "甜心奶茶",
+    "person_in_charge": "张三",
+    "address": "广州市天河区天河路 1 号首层 101 铺",
+    "area": 40,
+    "business_type": "餐饮服务经营者",
+    "business_items": ["自制饮品制售", "预包装食品销售（含冷藏冷冻食品）"],
+    "safety_manager": "张三",
+    "employees": 3,
+    "phone": "13800000001",
+}
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
@@ -36,6 +51,11 @@ def _pdf(name: str) -> SimpleUploadedFile:
 
 def _uploads() -> list[tuple[str, SimpleUploadedFile]]:
     return [("经营场所布局平面图", _pdf("布局平面图.pdf")), ("食品安全管理制度", _pdf("管理制度.pdf"))]
+
+
+def _answers_of(applicant: User) -> dict[str, Any]:
+    """The form as this applicant fills it: their own name as the person in charge, their phone."""
+    return {**ANSWERS, "person_in_charge": applicant.name, "safety_manager": applicant.name, "phone": applicant.phone}
 
 
 def _fresh(case: Case) -> Case:
@@ -107,7 +127,7 @@ def load(*, stdout: Any) -> None:
             continue
         with transaction.atomic():
             case = services.submit_application(
-                applicant=applicant, item=item, answers=ANSWERS, uploads=_uploads(), idempotency_key=key
+                applicant=applicant, item=item, answers=_answers_of(applicant), uploads=_uploads(), idempotency_key=key
             )
             if then is not None:
                 then(_fresh(case))

@@ -48,7 +48,9 @@ class Message(models.Model):
 class OutgoingSms(models.Model):
     """短信: one text message, queued in the transaction that caused it (the outbox), delivered after commit.
 
-    The number is encrypted here, so no task argument or log line ever carries it whole.
+    The number is encrypted here, so no task argument or log line ever carries it whole. A message
+    that carries a secret (an SMS log-in code) keeps it only in `sealed_text`, encrypted, until the
+    one delivery attempt; `text` shows the secret as ****** from the start (notices.services.queue_sms).
     """
 
     class Status(models.TextChoices):
@@ -59,6 +61,7 @@ class OutgoingSms(models.Model):
     phone = EncryptedTextField()
     phone_masked = models.CharField(max_length=20)
     text = models.TextField()
+    sealed_text = EncryptedTextField(blank=True, default="")  # the whole text, only while a secret waits to go out
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -41,11 +41,26 @@ def post_message(*, recipient: Any, title: str, body: str, link: str = "") -> Me
     return Message.objects.create(recipient=recipient, title=title, body=body, link=link)
 
 
-def queue_sms(*, phone: str, text: str) -> OutgoingSms:
-    """Queue an SMS in the caller's transaction; it is delivered only if that transaction commits."""
+SECRET_MASK = "******"
+
+
+def queue_sms(*, phone: str, text: str, secret: str = "") -> OutgoingSms:
+    """Queue an SMS in the caller's transaction; it is delivered only if that transaction commits.
+
+    `secret` names the part of `text` that is a credential (an SMS log-in code): the stored `text`
+    shows it as ******, the whole text waits encrypted in `sealed_text` and is wiped by the one
+    delivery attempt, sent or not — no code stays in the outbox afterwards.
+    """
     from tongban.notices.tasks import deliver_sms
 
-    sms = OutgoingSms.objects.create(phone=phone, phone_masked=mask_mobile(phone), text=text)
+    if secret and secret not in text:
+        raise ValueError("the secret must be part of the text")
+    sms = OutgoingSms.objects.create(
+        phone=phone,
+        phone_masked=mask_mobile(phone),
+        text=text.replace(secret, SECRET_MASK) if secret else text,
+        sealed_text=text if secret else "",
+    )
     _after_commit(deliver_sms, sms_id=sms.pk)
     return sms
 
@@ -74,17 +89,19 @@ def _send_email(email: OutgoingEmail) -> None:
 
 
 def _send_sms(sms: OutgoingSms) -> None:
-    """Send through the configured SMS gateway; a refusal leaves it `failed`."""
+    """Send through the configured SMS gateway; a refusal leaves it `failed`. A secret it carried is
+    wiped either way (a log-in code that did not go out is asked for again, never resent)."""
     sms.attempts += 1
+    text, sms.sealed_text = sms.sealed_text or sms.text, ""
     try:
-        current_gateway().send(phone=sms.phone, text=sms.text)
+        current_gateway().send(phone=sms.phone, text=text)
     except SmsNotSent:
         sms.status = OutgoingSms.Status.FAILED
-        sms.save(update_fields=["status", "attempts"])
+        sms.save(update_fields=["status", "attempts", "sealed_text"])
         return
     sms.status = OutgoingSms.Status.SENT
     sms.sent_at = timezone.now()
-    sms.save(update_fields=["status", "attempts", "sent_at"])
+    sms.save(update_fields=["status", "attempts", "sent_at", "sealed_text"])
 
 
 @transaction.atomic

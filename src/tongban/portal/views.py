@@ -14,14 +14,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts import selectors as account_selectors
 from tongban.accounts import services as account_services
-from tongban.accounts.models import User, UserKind
+from tongban.accounts import tokens as account_tokens
+from tongban.accounts.data_uses import data_uses_page
+from tongban.accounts.models import ApiToken, User, UserKind
 from tongban.accounts.permissions import ensure_can
+from tongban.accounts.selectors import live_api_tokens_of
 from tongban.accounts.views import locked_out
 from tongban.core.middleware import ELDER_COOKIE
+from tongban.demo import visible as demo_visible
 from tongban.notices import services as notice_services
-from tongban.notices.models import Message, OutgoingSms
+from tongban.notices.models import Message
 from tongban.portal.forms import IdentityForm, PasswordLoginForm, SmsCodeLoginForm, SmsCodeRequestForm
 
 
@@ -71,12 +74,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if by_phone is not None:
                     username = by_phone.username
                 user = authenticate(request, username=username, password=password_form.cleaned_data["password"])
-                if isinstance(user, User) and user.kind == UserKind.STAFF:
-                    password_form.add_error(None, _("工作人员请从工作台登录（需要动态验证码）。"))
-                elif isinstance(user, User):
+                if isinstance(user, User) and user.kind != UserKind.STAFF:
                     return _finish_login(request, user, "password")
-                else:
-                    password_form.add_error(None, _("账号或密码不正确。连续错误 5 次后账号将暂时锁定 15 分钟。"))
+                if isinstance(user, User):
+                    # Staff log in at the console, with their second factor. A right staff password
+                    # gets the wrong-password answer and counts as a failure, so that neither the
+                    # page nor the lock-out tells a right password from a wrong one.
+                    account_services.record_failed_login(request=request, username=user.username)
+                password_form.add_error(None, _("账号或密码不正确。连续错误 5 次后账号将暂时锁定 15 分钟。"))
         elif action == "send_code":
             mode = "sms"
             sms_form = SmsCodeRequestForm(request.POST)
@@ -101,7 +106,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     )
                 except account_services.LoginLockedOut:
                     return locked_out(request)
-                if user is None or user.kind == UserKind.STAFF:
+                if user is not None and user.kind == UserKind.STAFF:  # the same answer as a wrong code
+                    account_services.record_failed_login(request=request, username=user.username)
+                    user = None
+                if user is None:
                     sms_form.add_error("code", _("验证码不正确或已过期，请重新获取。"))
                 else:
                     return _finish_login(request, user, "sms")
@@ -133,10 +141,18 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    """我的: my account with masked personal data, real-name level and companies I act for."""
+    """我的: my account with masked personal data, real-name level, companies I act for and my API tokens."""
     user = request.user
     assert isinstance(user, User)
     form = IdentityForm()
+    if request.method == "POST" and request.POST.get("action") == "revoke_token":
+        try:
+            account_tokens.revoke_api_token(user=user, token_id=int(request.POST.get("token", "")))
+        except (ValueError, ApiToken.DoesNotExist):
+            messages.error(request, _("没有找到这个令牌，它可能已经失效。"))
+        else:
+            messages.success(request, _("令牌已撤销，用它的应用需要重新登录。"))
+        return redirect("portal:account")
     if request.method == "POST" and request.POST.get("action") == "verify":
         try:
             account_services.verify_real_name(user=user)
@@ -150,7 +166,12 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/account.html",
-        {"form": form, "companies": companies, "acting_for": _acting_for(request)},
+        {
+            "form": form,
+            "companies": companies,
+            "acting_for": _acting_for(request),
+            "api_tokens": live_api_tokens_of(user),
+        },
     )
 
 
@@ -178,11 +199,11 @@ def act_for(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def data_uses(request: HttpRequest) -> HttpResponse:
-    """谁用了我的数据."""
+    """谁用了我的数据: every use of my data by others, newest first, a page at a time."""
     user = request.user
     assert isinstance(user, User)
-    entries = account_selectors.data_uses_of(user)[:200]
-    return render(request, "portal/data_uses.html", {"entries": entries})
+    page = data_uses_page(person=user, number=request.GET.get("page"))
+    return render(request, "portal/data_uses.html", {"page": page})
 
 
 @login_required
@@ -214,8 +235,8 @@ def elder_mode(request: HttpRequest) -> HttpResponse:
 
 
 def demo_outbox(request: HttpRequest) -> HttpResponse:
-    """演示短信发件箱: only in demo mode, so that SMS codes can be read without a phone."""
+    """演示短信发件箱: only in demo mode (TONGBAN_DEMO=true), only the demo accounts' messages, so that
+    their SMS codes can be read without a phone."""
     if not settings.DEMO_MODE:
         raise Http404
-    outbox = OutgoingSms.objects.all()[:50]
-    return render(request, "portal/demo_outbox.html", {"outbox": outbox})
+    return render(request, "portal/demo_outbox.html", {"outbox": demo_visible.outbox()})

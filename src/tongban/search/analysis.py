@@ -38,7 +38,7 @@ _CLOSING_RE = re.compile(
 # Not registered here (不是广州户口, 没有本地户口, 非本市户籍): said of a newcomer, 外地户口
 _NOT_LOCAL_RE = re.compile("(?:不是|没有|没|非)(?:本地|本市|这边|这里|[\u4e00-\u9fff]{2}(?:市)?)(?:的)?(?:户口|户籍)")
 # Eighty and over (今年82了, 九十多岁): the age the 高龄 services are for
-_OLD_AGE_RE = re.compile("(?:[89][0-9]|1[0-9]{2}|八十|九十|一百)(?:多)?(?=岁|周岁|了)")
+_OLD_AGE_RE = re.compile("(?<![0-9])(?:[89][0-9]|1[0-9]{2}|八十|九十|一百)(?:多)?(?=岁|周岁|了)")
 # Sixty-five to seventy-nine (七十多岁): 老年人; fifty to sixty-four (满60了): the age of retiring
 _ELDER_AGE_RE = re.compile("(?<![0-9])(?:6[5-9]|7[0-9]|六十五|七十)(?:多)?(?=岁|周岁|了)")
 _RETIRING_AGE_RE = re.compile("(?<![0-9一二三四五六七八九])(?:5[05]|6[0-4]|五十五?|六十)(?:周)?(?=岁|周岁|了)")
@@ -106,8 +106,9 @@ class ParsedQuery:
 
 
 def parse_expansion(expansion: str) -> list[list[str]]:
-    """'补领/补办 营业执照' -> [['补领', '补办'], ['营业执照']]."""
-    return [[alt for alt in group.split("/") if alt] for group in re.split(r"[\s,，、;；]+", expansion) if group]
+    """'补领/补办 营业执照' -> [['补领', '补办'], ['营业执照']]; a group without a word ("/") is dropped."""
+    groups = ([alt for alt in group.split("/") if alt] for group in re.split(r"[\s,，、;；]+", expansion))
+    return [alts for alts in groups if alts]
 
 
 class QueryAnalyzer:
@@ -226,7 +227,8 @@ class QueryAnalyzer:
                         concepts.append(concept)
                     continue
             parts.append(token)
-        text = "".join(p if not p.isascii() else f" {p} " for p in parts).strip()
+        # latin words stand apart; digits stay next to their characters (今年82了 is an age, see plain_words)
+        text = "".join(f" {p} " if p.isascii() and p.isalpha() else p for p in parts).strip()
         text = plain_words(text)
         core = _FILLER_RE.sub("", text).replace(" ", "")
         phrases = [m.group(0) for m in self._syn_re.finditer(text)] if self._syn_re is not None else []

@@ -8,7 +8,8 @@ from typing import Any
 from django.db import transaction
 
 from tongban.accounts.permissions import ensure_can
-from tongban.core import audit, calendar
+from tongban.core import audit
+from tongban.timelimits import calendar
 from tongban.timelimits.models import CalendarDay
 
 

@@ -7,7 +7,7 @@ case row is bumped with `UPDATE … WHERE version = expected`, so of two clerks 
 exactly one succeeds and the other gets `Conflict`.
 
 Stages: `applying` (drafts, uploads, one item), `bundles` (一件事), `window` (综合窗口),
-`handling` (claim, accept, review, decide, transfer), `supplements` (补正),
+`handling` (claim, accept, review, decide, transfer), `supplements` (补正), `supervision` (督办),
 `special_procedures` (特别程序, 延期), `concluding` (办结, 送达, 撤回), `deadlines` (the daily scan).
 """
 
@@ -26,6 +26,7 @@ from tongban.cases.services.handling import (
 )
 from tongban.cases.services.special_procedures import end_special_procedure, extension_cap, start_special_procedure
 from tongban.cases.services.starting import delivery_for
+from tongban.cases.services.supervision import reply_to_supervision, supervise_case
 from tongban.cases.services.supplements import request_supplement, submit_supplement
 from tongban.cases.services.window import file_at_window
 
@@ -41,6 +42,7 @@ __all__ = [
     "record_delivery",
     "refuse_at_intake",
     "release_task",
+    "reply_to_supervision",
     "request_supplement",
     "review_case",
     "save_draft",
@@ -49,6 +51,7 @@ __all__ = [
     "submit_application",
     "submit_bundle",
     "submit_supplement",
+    "supervise_case",
     "transfer_case",
     "withdraw_case",
     "withdraw_on_request",

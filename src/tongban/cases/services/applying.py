@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from tongban.cases.models import (
     MaterialFile,
 )
 from tongban.cases.schema import form_schema_for, validate_answers
-from tongban.cases.selectors import materials_needed
+from tongban.cases.selectors import materials_needed, open_case_of
 from tongban.cases.services.common import (
     Upload,
     audit_case,
@@ -29,7 +29,7 @@ from tongban.cases.services.common import (
     notify_applicant,
     with_file_cleanup,
 )
-from tongban.cases.services.keys import clean_key, submitted_with_key
+from tongban.cases.services.keys import clean_key, submit_once, submitted_with_key
 from tongban.cases.services.materials import (
     attach_reused,
     check_materials,
@@ -147,45 +147,51 @@ def submit_application(
     needs = materials_needed(item=item, applicant=applicant)
     given = {name for name, _f in checked} | {m.material_name for m in draft_files}
     check_materials(needs, given)
+    ensure_no_open_case(item=item, applicant=applicant, acting_for=acting_for)
     query_code = numbers.new_query_code()
     paths = store_files(checked)
+
+    def create() -> Case:
+        case = new_case(
+            item=item,
+            applicant=applicant,
+            answers=answers,
+            channel=channel,
+            key=key,
+            query_code=query_code,
+            acting_for=acting_for,
+            number=number,
+        )
+        store_materials(case, owner=applicant, checked=checked, stored=[], paths=paths)
+        if draft_files:
+            MaterialFile.objects.filter(pk__in=[m.pk for m in draft_files]).update(case=case)
+        attach_reused(case, needs, given)
+        if draft is not None:
+            Draft.objects.filter(pk=draft.pk).update(submitted_case=case)
+        audit_case(case, actor=applicant, action="submit", channel=channel, materials=len(checked) + len(draft_files))
+        notify_applicant(case, headline=_("已收到您的申请"), query_code=query_code)
+        case.query_code_plain = query_code  # type: ignore[attr-defined]
+        return case
+
     try:
         number = numbers.next_number(code=item.code, day=timezone.localdate())
-        with transaction.atomic():
-            case = new_case(
-                item=item,
-                applicant=applicant,
-                answers=answers,
-                channel=channel,
-                key=key,
-                query_code=query_code,
-                acting_for=acting_for,
-                number=number,
-            )
-            store_materials(case, owner=applicant, checked=checked, stored=[], paths=paths)
-            if draft_files:
-                MaterialFile.objects.filter(pk__in=[m.pk for m in draft_files]).update(case=case)
-            attach_reused(case, needs, given)
-            if draft is not None:
-                Draft.objects.filter(pk=draft.pk).update(submitted_case=case)
-            audit_case(
-                case, actor=applicant, action="submit", channel=channel, materials=len(checked) + len(draft_files)
-            )
-            notify_applicant(
-                case,
-                title=_("已收到您的申请"),
-                body=_("%(item)s，办件编号 %(number)s，查询码 %(code)s。")
-                % {"item": item.name, "number": case.number, "code": query_code},
-            )
-    except IntegrityError:
-        # a concurrent twin with the same key took the (applicant, idempotency_key) row: all rolled back
-        delete_files(paths)
-        twin = submitted_with_key(applicant.pk, key)
-        if twin is None:
-            raise
-        return twin
     except BaseException:
         delete_files(paths)
         raise
-    case.query_code_plain = query_code  # type: ignore[attr-defined]
-    return case
+    return submit_once(applicant_id=applicant.pk, key=key, create=create, files=paths)
+
+
+def ensure_no_open_case(*, item: ServiceItem, applicant: Any, acting_for: Any = None) -> None:
+    """One open case per person and item, unless the catalogue says several are normal (`several_open`).
+
+    Raises `ValidationError` (code `already_open`) naming the open case, so the person goes there instead.
+    """
+    if item.allows_several_open_cases:
+        return
+    open_case = open_case_of(applicant=applicant, item=item, acting_for=acting_for)
+    if open_case is not None:
+        raise ValidationError(
+            _("您已有办件 %(number)s 正在办理（%(item)s），请在“我的办件”中查看进度，无需重复申请。")
+            % {"number": open_case.number, "item": item.name},
+            code="already_open",
+        )

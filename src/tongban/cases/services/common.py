@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from tongban.accounts.permissions import acts_in_department
 from tongban.cases.errors import Conflict
 from tongban.cases.models import (
     Case,
@@ -65,26 +65,44 @@ def audit_case(case: Case, *, actor: Any, action: str, purpose: str = "", **deta
         action=f"case.{action}",
         subject=case,
         data_subject=case.applicant,
-        purpose=purpose or _("办件办理"),
+        purpose=purpose or gettext_noop("办件办理"),
         department_code=case.department.code,
         details={"number": case.number, "status": case.status, **details},
     )
 
 
-def notify_applicant(case: Case, *, title: str, body: str, sms: bool = True) -> None:
-    """站内消息 at once; SMS and e-mail queued (delivered after commit)."""
-    post_message(recipient=case.applicant, title=title, body=body, link=f"/cases/{case.number}/")
+def notify_applicant(case: Case, *, headline: str, detail: str = "", sms: bool = True, query_code: str = "") -> None:
+    """One message per meaningful event: 站内消息 at once, SMS and e-mail queued (sent after commit).
+
+    Every message names the item (or the bundle) and the case number, whoever calls it. An item of a
+    bundle (一件事) does not message the applicant itself: its bundle speaks once per stage.
+    `query_code` (查询码) goes in the SMS only, as a secret: the outbox keeps it masked, and the
+    in-app message and e-mail do not repeat it (the case page shows it to its owner).
+    """
+    if case.bundle_case_id is not None:
+        from tongban.cases.services.bundles import speak_for_bundle
+
+        speak_for_bundle(case)
+        return
+    title = _("%(what)s：%(headline)s") % {"what": case.title, "headline": headline}
+    body = _("办件编号 %(number)s。%(detail)s") % {"number": case.number, "detail": detail}
+    post_message(recipient=case.applicant, title=title, body=body.strip(), link=f"/cases/{case.number}/")
     if sms and case.applicant.phone:
-        queue_sms(phone=case.applicant.phone, text=f"【通办】{title}：{body}")
+        code = _("查询码 %(code)s。") % {"code": query_code} if query_code else ""
+        queue_sms(phone=case.applicant.phone, text=f"【通办】{title}。{body.strip()}{code}", secret=query_code)
     if case.applicant.email:
-        queue_email(to=case.applicant.email, subject=f"【通办】{title}", body=f"{body}\n\n/my/cases/{case.number}/")
+        queue_email(
+            to=case.applicant.email,
+            subject=f"【通办】{title}（{case.number}）",
+            body=f"{body}\n\n/my/cases/{case.number}/",
+        )
 
 
-def announce_status(case: Case, *, actor: Any, action: str, label: str, comment: str = "") -> None:
+def announce_status(case: Case, *, actor: Any, action: str, label: str, comment: str = "", notify: bool = True) -> None:
+    """A step the applicant sees: a public history event, and (unless `notify` is off) one message."""
     record_event(case, actor=actor, action=action, label=label, comment=comment)
-    notify_applicant(
-        case, title=_("办件 %(number)s %(label)s") % {"number": case.number, "label": label}, body=comment or label
-    )
+    if notify:
+        notify_applicant(case, headline=label, detail=comment)
 
 
 def lock_case(case: Case, expected_version: int | None) -> Case:
@@ -101,21 +119,6 @@ def lock_case(case: Case, expected_version: int | None) -> Case:
     )
     case.version = fresh.version
     return fresh
-
-
-def open_task(case: Case, clerk: Any, bpmn_ids: Iterable[str]) -> CaseTask:
-    tasks = [
-        t
-        for t in case.tasks.select_related("department__region")
-        if t.status != TaskStatus.DONE and t.bpmn_id in set(bpmn_ids)
-    ]
-    if not tasks:
-        raise Conflict(_("该办件当前不在这个环节，请刷新页面查看最新状态。"))
-    mine = [t for t in tasks if acts_in_department(clerk, t.department)] or tasks
-    task = mine[0]
-    if task.status == TaskStatus.CLAIMED and task.claimed_by_id not in (None, clerk.pk):
-        raise Conflict(_("该任务已由%(name)s认领办理。") % {"name": task.claimed_by.name if task.claimed_by else ""})
-    return task
 
 
 def finish_task(task: CaseTask, clerk: Any, outcome: str) -> None:

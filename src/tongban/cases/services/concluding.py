@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.accounts.permissions import ensure_can
-from tongban.cases import clock, flow
+from tongban.cases import decision_documents, flow, guards
+from tongban.cases.decision_wording import history_label
 from tongban.cases.errors import Conflict
 from tongban.cases.models import (
     FINAL_STATUSES,
@@ -32,6 +33,7 @@ from tongban.cases.services.common import (
     record_event,
     save_case,
 )
+from tongban.timelimits import case_clock as clock
 
 
 def conclude(case: Case, result: dict[str, Any], *, actor: Any, text: str = "") -> None:
@@ -42,21 +44,17 @@ def conclude(case: Case, result: dict[str, Any], *, actor: Any, text: str = "") 
     case.rule = str(result.get("rule") or "")
     case.decided_at = case.concluded_at = now
     if decision == "approved":
-        case.status, case.decision, label = CaseStatus.APPROVED, "approved", _("准予许可，办结")
+        case.status, case.decision = CaseStatus.APPROVED, "approved"
     elif decision == "refused":
-        case.status, case.decision, label = CaseStatus.REFUSED, "refused", _("不予许可")
+        case.status, case.decision = CaseStatus.REFUSED, "refused"
     elif decision == "not_accepted":
-        case.status, case.decision, label = CaseStatus.REFUSED_AT_INTAKE, "", _("不予受理")
+        case.status, case.decision = CaseStatus.REFUSED_AT_INTAKE, ""
     elif decision == "cancelled":
-        case.status, case.decision, label = CaseStatus.WITHDRAWN, "", _("已撤回")
-    elif decision == "not_supplemented":
-        case.status, case.decision, label = CaseStatus.CONCLUDED, "", _("补正不来办结")
-    else:
-        case.status, case.decision, label = (
-            CaseStatus.CONCLUDED,
-            "",
-            _("办结（%(end)s）") % {"end": result.get("end_name") or ""},
-        )
+        case.status, case.decision = CaseStatus.WITHDRAWN, ""
+    else:  # 补正不来办结, or another end event of the process
+        case.status, case.decision = CaseStatus.CONCLUDED, ""
+    # the words follow the item's kind: 准予许可 for a licence, 准予登记 for a registration …
+    label = history_label(case.item, str(decision or ""), str(result.get("end_name") or ""))
     case.decision_text = text or case.rule or "；".join(reasons)
     case.version += 1
     case.save()
@@ -75,18 +73,28 @@ def conclude(case: Case, result: dict[str, Any], *, actor: Any, text: str = "") 
             source=MaterialOrigin.RESULT,
             certificate_type=str(result_info.get("certificate_type") or ""),
         )
+    decision_documents.issue(case=case, outcome=str(decision or ""))  # 办理结果文书
     if case.decision == "approved":
         _deliver_on_approval(case)
         bundles.start_followers(case)
     else:
         bundles.stop_followers(case)
     if case.bundle_case_id is not None:
-        parent = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("department", "applicant", "bundle")
-            .get(pk=case.bundle_case_id)
-        )
-        bundles.update_parent(parent)
+        _move_bundle_on(case.bundle_case_id)
+
+
+def _move_bundle_on(parent_id: int) -> None:
+    """A bundle's item ended: the bundle's combined state, and once it is concluded its one combined
+    result document (一件事办理结果告知书)."""
+    parent = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("department", "applicant", "acting_for", "bundle")
+        .get(pk=parent_id)
+    )
+    bundles.update_parent(parent)
+    parent.refresh_from_db(fields=["status", "decision", "decision_text", "concluded_at"])
+    if parent.status in FINAL_STATUSES:
+        decision_documents.issue_for_bundle(parent)
 
 
 def _deliver_on_approval(case: Case) -> None:
@@ -103,8 +111,8 @@ def _deliver_on_approval(case: Case) -> None:
         return
     notify_applicant(
         case,
-        title=_("办件 %(number)s 待领取") % {"number": case.number},
-        body=_("请携带本人身份证件到%(department)s窗口领取%(what)s。")
+        headline=_("办理结果待领取"),
+        detail=_("请携带本人身份证件到%(department)s窗口领取%(what)s。")
         % {"department": case.department.name, "what": what},
     )
 
@@ -113,9 +121,7 @@ def _deliver_on_approval(case: Case) -> None:
 def record_delivery(*, case: Case, clerk: Any, expected_version: int, note: str = "") -> Case:
     """送达登记: the window hands the result to the applicant (or the person they authorised)."""
     case = lock_case(case, expected_version)
-    ensure_can(clerk, "cases.deliver", case)
-    if not case.awaits_pickup:
-        raise Conflict(_("该办件没有待领取的结果（可能已领取），请刷新后查看。"))
+    guards.check_deliver(clerk, case, None)
     case.delivered_at = timezone.now()
     save_case(case, "delivered_at")
     audit_case(case, actor=clerk, action="deliver", note=note.strip())
@@ -144,9 +150,7 @@ def withdraw_on_request(*, case: Case, clerk: Any, reason: str, expected_version
     if not reason:
         raise ValidationError(_("请写明申请人提出撤回的方式和理由。"), code="reason_required")
     case = lock_case(case, expected_version)
-    ensure_can(clerk, "cases.withdraw_on_request", case)
-    if case.status not in OPEN_STATUSES:
-        raise Conflict(_("办件已作出决定，不能撤回。"))
+    guards.check_withdraw_on_request(clerk, case, None)
     text = _("应申请人要求撤回：%(reason)s") % {"reason": reason}
     for child in case.children.exclude(status__in=FINAL_STATUSES):
         _withdraw_one(child, clerk, text, update_parent=False, action="withdraw_on_request")
@@ -168,9 +172,4 @@ def _withdraw_one(case: Case, actor: Any, reason: str, *, update_parent: bool = 
     announce_status(case, actor=actor, action="withdraw", label=_("已撤回"), comment=reason.strip())
     bundles.stop_followers(case)
     if update_parent and case.bundle_case_id is not None:
-        parent = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("department", "applicant", "bundle")
-            .get(pk=case.bundle_case_id)
-        )
-        bundles.update_parent(parent)
+        _move_bundle_on(case.bundle_case_id)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tongban.accounts.models import User, UserKind
-from tongban.cases import clock, flow
+from tongban.cases import flow
 from tongban.cases.models import (
-    RUNNING_STATUSES,
     Case,
     CaseStatus,
     ClockState,
@@ -21,69 +17,22 @@ from tongban.cases.models import (
 )
 from tongban.cases.services.common import (
     finish_task,
-    notify_applicant,
     record_event,
     save_case,
 )
 from tongban.cases.services.concluding import conclude
-from tongban.cases.services.starting import accept_now
+from tongban.cases.services.starting import ACCEPT_FIELDS, accept_step
 from tongban.core import audit
 from tongban.notices.services import post_message
-
-
-def _watchers(case: Case) -> list[User]:
-    """The clerk (claimant, else the department's staff of the task role), their head, the supervisors."""
-    from tongban.accounts.models import StaffAssignment
-
-    open_tasks = [t for t in case.tasks.all() if t.status != TaskStatus.DONE]
-    people: dict[int, User] = {}
-    for t in open_tasks:
-        if t.claimed_by is not None:
-            people[t.claimed_by.pk] = t.claimed_by
-        else:
-            for a in StaffAssignment.objects.filter(department=t.department, role=t.role).select_related("user"):
-                people[a.user.pk] = a.user
-    for a in StaffAssignment.objects.filter(department=case.department, role="department_head").select_related("user"):
-        people[a.user.pk] = a.user
-    region = case.department.region
-    for a in StaffAssignment.objects.filter(role="supervisor").select_related("user", "scope"):
-        if region.is_within(a.scope):
-            people[a.user.pk] = a.user
-    return [u for u in people.values() if u.is_active and u.kind == UserKind.STAFF]
-
-
-def turning_yellow(today: Any) -> Any:
-    """Cases that reach the warning share of their limit (uses the partial index case_turning_yellow)."""
-    return Case.objects.filter(status__in=RUNNING_STATUSES, clock_state=ClockState.GREEN, warn_on__lte=today)
-
-
-def turning_red(today: Any) -> Any:
-    """Cases past their due date not yet flagged red (partial index case_turning_red)."""
-    return Case.objects.filter(status__in=RUNNING_STATUSES, due_on__lt=today).exclude(clock_state=ClockState.RED)
-
-
-def intake_overdue(today: Any) -> Any:
-    return Case.objects.filter(status=CaseStatus.SUBMITTED, intake_deadline__lt=today)
-
-
-def supplement_deadline_days() -> int:
-    """补正期限: calendar days the applicant has to answer a supplement request.
-
-    Setting `TONGBAN["SUPPLEMENT_DEADLINE_DAYS"]`, default 30 natural days (the period commonly set
-    in the notice of 一次性告知补正); after it the case is concluded as 补正不来办结.
-    """
-    return int(settings.TONGBAN.get("SUPPLEMENT_DEADLINE_DAYS", 30))
-
-
-def supplement_overdue(today: Any) -> Any:
-    """Cases waiting for a supplement asked for more than the deadline (calendar days) before `today`."""
-    cutoff_day = today - timedelta(days=supplement_deadline_days())
-    cutoff = timezone.make_aware(datetime.combine(cutoff_day, time.min))
-    return Case.objects.filter(
-        status=CaseStatus.SUPPLEMENT_REQUESTED,
-        supplements__answered_at__isnull=True,
-        supplements__requested_at__lt=cutoff,
-    ).distinct()
+from tongban.timelimits import case_clock as clock
+from tongban.timelimits.selectors import (
+    intake_overdue,
+    supplement_deadline_days,
+    supplement_overdue,
+    turning_red,
+    turning_yellow,
+    watchers_of,
+)
 
 
 @transaction.atomic
@@ -153,13 +102,9 @@ def _auto_accept(case_id: int, today: Any) -> str:
     task = next((t for t in case.tasks.all() if t.bpmn_id == "accept" and t.status != TaskStatus.DONE), None)
     if task is None:
         return ""
-    step = flow.complete(case, task, outcome="accept")
-    finish_task(task, None, "accept")
-    flow.sync_tasks(case, step.state)
-    accept_now(case, actor=None, on_receipt=True)
-    clock.refresh(case, today)
+    accept_step(case, actor=None, task=task, on_receipt=True, today=today)
     case.version += 1
-    save_case(case, "status", "accepted_at", "due_on", "warn_on", "clock_state", "workflow_state", "process_version")
+    save_case(case, *ACCEPT_FIELDS)
     audit.record(
         actor=None,
         action="case.auto_accept",
@@ -168,10 +113,7 @@ def _auto_accept(case_id: int, today: Any) -> str:
         department_code=case.department.code,
         details={"number": case.number, "reason": "intake_deadline"},
     )
-    notify_applicant(
-        case, title=_("办件 %(number)s 已受理") % {"number": case.number}, body=_("您的申请已依法视为受理。")
-    )
-    for user in _watchers(case):
+    for user in watchers_of(case):
         post_message(
             recipient=user,
             title=_("办件 %(number)s 逾期未告知补正，已视为受理") % {"number": case.number},
@@ -207,7 +149,7 @@ def _flag(case_id: int, today: Any) -> tuple[str, str] | None:
         department_code=case.department.code,
         details={"number": case.number, "due_on": str(case.due_on)},
     )
-    for user in _watchers(case):
+    for user in watchers_of(case):
         post_message(
             recipient=user,
             title=_("【%(label)s】办件 %(number)s（%(title)s）")

@@ -4,33 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from tongban.accounts.permissions import acts_in_department, ensure_can
-from tongban.cases import clock, flow
+from tongban.cases import flow, guards
 from tongban.cases.errors import Conflict
 from tongban.cases.models import (
-    FINAL_STATUSES,
     Case,
     CaseStatus,
     CaseTask,
     TaskStatus,
 )
-from tongban.cases.permissions import intake_for
+from tongban.cases.permissions import works_task
 from tongban.cases.services.common import (
     announce_status,
     audit_case,
     finish_task,
     lock_case,
-    open_task,
     record_event,
     save_case,
 )
 from tongban.cases.services.concluding import conclude
+from tongban.cases.services.starting import ACCEPT_FIELDS, accept_step
 from tongban.orgs.models import Department
 
 
@@ -38,14 +35,7 @@ from tongban.orgs.models import Department
 def claim_task(*, task: CaseTask, clerk: Any, expected_version: int) -> CaseTask:
     """认领: the clerk takes the task; of two clerks claiming at once, one gets Conflict."""
     case = Case.objects.select_related("department__region", "applicant").get(pk=task.case_id)
-    ensure_can(clerk, "cases.claim", case)
-    if task.waits_for_applicant:
-        raise Conflict(_("该环节等待申请人补正，无需认领。"))
-    if not (
-        acts_in_department(clerk, task.department, (task.role,))
-        or (task.role == "intake_clerk" and intake_for(clerk, case))
-    ):
-        raise PermissionDenied(_("该任务需要“%(role)s”岗位办理。") % {"role": task.role})
+    guards.check_claim(clerk, case, task)
     rows = CaseTask.objects.filter(pk=task.pk, version=expected_version, status=TaskStatus.OPEN).update(
         status=TaskStatus.CLAIMED, claimed_by=clerk, version=F("version") + 1
     )
@@ -64,11 +54,9 @@ def release_task(*, task: CaseTask, clerk: Any, expected_version: int) -> CaseTa
     `expected_version` is the task's: of a release and another action on the task at once, one wins.
     """
     case = Case.objects.select_related("department__region", "applicant").get(pk=task.case_id)
-    ensure_can(clerk, "cases.claim", case)
-    if task.version != expected_version or task.status != TaskStatus.CLAIMED:
+    if task.version != expected_version:
         raise Conflict(_("该任务已被他人处理或已更新（不再是办理中状态），请刷新后重试。"))
-    if task.claimed_by_id != clerk.pk and not acts_in_department(clerk, task.department, ("department_head",)):
-        raise PermissionDenied(_("只有认领人或部门负责人可以退回该任务。"))
+    guards.check_release(clerk, case, task)
     rows = CaseTask.objects.filter(pk=task.pk, status=TaskStatus.CLAIMED, version=expected_version).update(
         status=TaskStatus.OPEN, claimed_by=None, version=F("version") + 1
     )
@@ -84,27 +72,15 @@ def release_task(*, task: CaseTask, clerk: Any, expected_version: int) -> CaseTa
 def accept_case(*, case: Case, clerk: Any, expected_version: int) -> Case:
     """受理: the time limit counts from the next working day."""
     case = lock_case(case, expected_version)
-    ensure_can(clerk, "cases.accept", case)
-    if case.status != CaseStatus.SUBMITTED:
-        raise Conflict(_("只有“已申报”的办件可以受理。"))
-    task = open_task(case, clerk, ["accept"])
-    step = flow.complete(case, task, outcome="accept")
-    finish_task(task, clerk, "accept")
-    flow.sync_tasks(case, step.state)
-    case.status = CaseStatus.ACCEPTED
-    case.accepted_at = timezone.now()
-    clock.refresh(case)
-    save_case(case, "status", "accepted_at", "due_on", "warn_on", "clock_state", "workflow_state", "process_version")
+    task = guards.checked_task(guards.check_accept, clerk, case, guards.INTAKE_STEPS)
+    take_task(task, clerk)
+    step = accept_step(case, actor=clerk, task=task)
+    save_case(case, *ACCEPT_FIELDS)
     audit_case(case, actor=clerk, action="accept")
-    announce_status(
-        case,
-        actor=clerk,
-        action="accept",
-        label=_("已受理"),
-        comment=_("承诺 %(days)s 个工作日内办结，最迟 %(due)s。") % {"days": case.limit_days, "due": case.due_on},
-    )
-    if step.finished and step.result is not None:
+    if step is not None and step.finished and step.result is not None:
         conclude(case, step.result, actor=clerk)
+    else:
+        claim_next(case, clerk)
     return case
 
 
@@ -115,10 +91,8 @@ def refuse_at_intake(*, case: Case, clerk: Any, reasons: list[str], legal_basis:
     if not reasons or not legal_basis.strip():
         raise ValidationError(_("不予受理须写明理由和法律依据。"), code="reasons_required")
     case = lock_case(case, expected_version)
-    ensure_can(clerk, "cases.refuse_at_intake", case)
-    if case.status != CaseStatus.SUBMITTED:
-        raise Conflict(_("只有“已申报”的办件可以不予受理。"))
-    task = open_task(case, clerk, ["accept"])
+    task = guards.checked_task(guards.check_refuse_at_intake, clerk, case, guards.INTAKE_STEPS)
+    take_task(task, clerk)
     step = flow.complete(case, task, outcome="refuse", reasons=reasons)
     finish_task(task, clerk, "refuse")
     text = _("不予受理理由：%(reasons)s。依据：%(basis)s") % {
@@ -134,10 +108,8 @@ def refuse_at_intake(*, case: Case, clerk: Any, reasons: list[str], legal_basis:
 def review_case(*, case: Case, clerk: Any, agree: bool, comment: str, expected_version: int) -> Case:
     """审查: the handling clerk's opinion (并联审批: one department's opinion)."""
     case = lock_case(case, expected_version)
-    ensure_can(clerk, "cases.review", case)
-    if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW):
-        raise Conflict(_("该办件当前不在审查环节。"))
-    task = open_task(case, clerk, ["review", "department_review"])
+    task = guards.checked_task(guards.check_review, clerk, case, guards.REVIEW_STEPS)
+    take_task(task, clerk)
     agreeing = "pass" if task.bpmn_id == "review" else "approve"
     outcome = agreeing if agree else "refuse"
     step = flow.complete(case, task, outcome=outcome, reasons=[comment] if comment else [])
@@ -150,6 +122,8 @@ def review_case(*, case: Case, clerk: Any, agree: bool, comment: str, expected_v
     audit_case(case, actor=clerk, action="review", agree=agree, comment=comment)
     if step.finished and step.result is not None:
         conclude(case, step.result, actor=clerk)
+    else:
+        claim_next(case, clerk)
     return case
 
 
@@ -159,10 +133,8 @@ def decide_case(*, case: Case, clerk: Any, approve: bool, decision_text: str, ex
     if not approve and not decision_text.strip():
         raise ValidationError(_("不予许可须写明理由。"), code="reasons_required")
     case = lock_case(case, expected_version)
-    ensure_can(clerk, "cases.decide", case)
-    if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW):
-        raise Conflict(_("该办件当前不在决定环节。"))
-    task = open_task(case, clerk, ["decide", "manual_review"])
+    task = guards.checked_task(guards.check_decide, clerk, case, guards.DECISION_STEPS)
+    take_task(task, clerk)
     outcome = "approve" if approve else "refuse"
     step = flow.complete(case, task, outcome=outcome, reasons=[decision_text] if decision_text else [])
     finish_task(task, clerk, outcome)
@@ -172,6 +144,7 @@ def decide_case(*, case: Case, clerk: Any, approve: bool, decision_text: str, ex
     else:
         flow.sync_tasks(case, step.state)
         save_case(case, "workflow_state", "process_version")
+        claim_next(case, clerk)
     return case
 
 
@@ -181,9 +154,7 @@ def transfer_case(*, case: Case, clerk: Any, department: Department, reason: str
     if not reason.strip():
         raise ValidationError(_("移交须写明原因。"), code="reason_required")
     case = lock_case(case, expected_version)
-    ensure_can(clerk, "cases.transfer", case)
-    if case.status in FINAL_STATUSES:
-        raise Conflict(_("已办结的办件不能移交。"))
+    guards.check_transfer(clerk, case, None)
     if department.pk == case.department_id:
         raise ValidationError(_("请选择另一个部门。"), code="same_department")
     old = case.department
@@ -203,3 +174,25 @@ def transfer_case(*, case: Case, clerk: Any, department: Department, reason: str
         comment=reason.strip(),
     )
     return case
+
+
+def take_task(task: CaseTask, clerk: Any) -> None:
+    """Acting on an open task claims it for the clerk in the same transaction (no separate 认领);
+    a task someone else claimed or finished meanwhile is a Conflict."""
+    rows = (
+        CaseTask.objects.filter(pk=task.pk, status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED))
+        .filter(Q(claimed_by__isnull=True) | Q(claimed_by=clerk))
+        .update(status=TaskStatus.CLAIMED, claimed_by=clerk, version=F("version") + 1)
+    )
+    if not rows:
+        raise Conflict(_("该任务已被他人认领或已办理，请刷新后重试。"))
+
+
+def claim_next(case: Case, clerk: Any) -> None:
+    """继续办理: the case's open tasks that the clerk's roles cover are claimed for them, so whoever
+    continues the same case at the next step needs no second claim."""
+    for task in guards.open_tasks(case):
+        if task.status == TaskStatus.OPEN and not task.waits_for_applicant and works_task(clerk, case, task):
+            CaseTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
+                status=TaskStatus.CLAIMED, claimed_by=clerk, version=F("version") + 1
+            )

@@ -9,14 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tongban.accounts.permissions import ensure_can
-from tongban.cases import clock, flow
-from tongban.cases.errors import Conflict
+from tongban.cases import flow, guards
 from tongban.cases.models import (
-    RUNNING_STATUSES,
     Case,
     CaseStatus,
-    PauseKindChoice,
+    PauseKind,
 )
 from tongban.cases.services.common import (
     announce_status,
@@ -24,6 +21,7 @@ from tongban.cases.services.common import (
     lock_case,
     save_case,
 )
+from tongban.timelimits import case_clock as clock
 
 
 @transaction.atomic
@@ -35,15 +33,13 @@ def start_special_procedure(
     延期 (`kind="extension"`, 行政许可法 Art. 42) does not stop the clock: the head approves `days`
     more working days (default: all that is left of the cap, see `extension_cap`).
     """
-    if kind not in PauseKindChoice.values or kind == PauseKindChoice.SUPPLEMENT:
+    if kind not in PauseKind.values or kind == PauseKind.SUPPLEMENT:
         raise ValidationError(_("请选择特别程序的种类。"), code="pause_kind")
     if not reason.strip():
         raise ValidationError(_("请写明特别程序的原因。"), code="reason_required")
     case = lock_case(case, expected_version)
-    ensure_can(clerk, "cases.special_procedure", case)
-    if case.status not in RUNNING_STATUSES:
-        raise Conflict(_("只有办理中的办件可以启动特别程序。"))
-    if kind == PauseKindChoice.EXTENSION:
+    guards.check_start_special_procedure(clerk, case, None)
+    if kind == PauseKind.EXTENSION:
         _extend(case, clerk=clerk, reason=reason.strip(), days=days)
         return case
     clock.open_pause(case, kind=kind, reason=reason.strip())
@@ -55,7 +51,7 @@ def start_special_procedure(
         case,
         actor=clerk,
         action="special_procedure",
-        label=_("进入特别程序：%(kind)s（不计入办理时限）") % {"kind": PauseKindChoice(kind).label},
+        label=_("进入特别程序：%(kind)s（不计入办理时限）") % {"kind": PauseKind(kind).label},
         comment=reason.strip(),
     )
     return case
@@ -107,9 +103,7 @@ def _extend(case: Case, *, clerk: Any, reason: str, days: int | None) -> None:
 def end_special_procedure(*, case: Case, clerk: Any, expected_version: int) -> Case:
     """特别程序结束: the clock runs again (of two heads ending it at once, one gets Conflict)."""
     case = lock_case(case, expected_version)
-    ensure_can(clerk, "cases.special_procedure", case)
-    if case.status != CaseStatus.SPECIAL_PROCEDURE:
-        raise Conflict(_("该办件不在特别程序中。"))
+    guards.check_end_special_procedure(clerk, case, None)
     clock.close_pauses(case)
     case.status = CaseStatus.IN_REVIEW
     clock.refresh(case)

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tongban.cases import clock, flow, numbers
+from tongban.cases import flow, numbers
 from tongban.cases.models import (
     Case,
     CaseStatus,
+    CaseTask,
     DeliveryMethod,
 )
 from tongban.cases.services import concluding
 from tongban.cases.services.common import (
+    announce_status,
+    finish_task,
     record_event,
 )
 from tongban.catalog.models import OnlineDepth, ServiceItem
 from tongban.core import crypto
+from tongban.timelimits import case_clock as clock
 
 
 def delivery_for(item: ServiceItem) -> str:
@@ -67,7 +72,8 @@ def new_case(
         answers=answers,
         submitted_at=now,
         intake_deadline=clock.intake_deadline(today),
-        limit_days=item.committed_days,
+        # 一件事: the bundle's limit governs — an item never promises more than its bundle
+        limit_days=item.committed_days if bundle_case is None else min(item.committed_days, bundle_case.limit_days),
         query_code_hash=numbers.query_code_hash(number, query_code),
         query_code_encrypted=crypto.encrypt(query_code) if bundle_case is None else "",
         idempotency_key=key if bundle_case is None else "",
@@ -109,23 +115,57 @@ def after_start(case: Case, state: Any, *, actor: Any, new: bool = False) -> Non
     created = flow.sync_tasks(case, state, new=new)
     fields = [] if new else ["workflow_state", "process_version"]
     if flow.engine.is_finished(state):
-        accept_now(case, actor=None)
+        accept_step(case, actor=None, notify=False)
         concluding.conclude(case, flow.engine.result(state), actor=None)
         return
     if not any(t.bpmn_id == "accept" for t in created):
         # no intake step (即办 with a clerk): the case counts as accepted on receipt
-        accept_now(case, actor=None)
+        accept_step(case, actor=None, notify=False)
         fields += ["status", "accepted_at", "due_on", "warn_on", "clock_state"]
     if fields:
         case.save(update_fields=fields)
 
 
-def accept_now(case: Case, *, actor: Any, on_receipt: bool = False) -> None:
+ACCEPT_FIELDS = ("status", "accepted_at", "due_on", "warn_on", "clock_state", "workflow_state", "process_version")
+
+
+def accept_step(
+    case: Case,
+    *,
+    actor: Any,
+    task: CaseTask | None = None,
+    on_receipt: bool = False,
+    notify: bool = True,
+    today: date | None = None,
+) -> flow.Step | None:
+    """受理 — the one accept step, wherever a case is accepted: by the intake clerk, on the spot at the
+    window, on receipt when the process has no intake step, or by law when nobody told the applicant
+    what to supplement within 5 working days (`on_receipt`: 视为受理 from the day it was received).
+
+    Completes the intake `task` in the process (when there is one), starts the legal clock and
+    records the step (with one message to the applicant unless `notify` is off). The caller saves
+    `ACCEPT_FIELDS` and concludes the case when the returned step finished the process.
+    """
+    step = None
+    if task is not None:
+        step = flow.complete(case, task, outcome="accept")
+        finish_task(task, actor, "accept")
+        flow.sync_tasks(case, step.state)
     case.status = CaseStatus.ACCEPTED
     case.accepted_at = case.submitted_at if on_receipt else timezone.now()
-    clock.refresh(case)
-    label = _("视为受理（未在 5 个工作日内一次性告知补正）") if on_receipt else _("受理")
-    record_event(case, actor=actor, action="accept", label=label)
+    clock.refresh(case, today)
+    if on_receipt:
+        label = _("视为受理（未在 5 个工作日内一次性告知补正）")
+        comment = _("您的申请已依法视为受理。")
+    else:
+        label = _("已受理")
+        comment = (
+            _("承诺 %(days)s 个工作日内办结，最迟 %(due)s。") % {"days": case.limit_days, "due": case.due_on}
+            if case.due_on
+            else ""
+        )
+    announce_status(case, actor=actor, action="accept", label=label, comment=comment, notify=notify)
+    return step
 
 
 def delete_files(paths: Iterable[str]) -> None:

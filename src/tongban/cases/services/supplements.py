@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,28 +11,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.accounts.permissions import ensure_can
-from tongban.cases import clock, flow
+from tongban.cases import flow, guards
 from tongban.cases import uploads as upload_checks
 from tongban.cases.errors import Conflict
 from tongban.cases.models import (
     Case,
     CaseStatus,
-    PauseKindChoice,
+    MaterialFile,
+    PauseKind,
     Supplement,
     TaskStatus,
 )
 from tongban.cases.schema import form_schema_for, validate_answers
+from tongban.cases.selectors import form_schema_of_case
 from tongban.cases.services.common import (
     Upload,
     announce_status,
     audit_case,
     finish_task,
     lock_case,
-    open_task,
     save_case,
     with_file_cleanup,
 )
+from tongban.cases.services.handling import claim_next, take_task
 from tongban.cases.services.materials import store_materials
+from tongban.cases.supplement_items import ItemAnswer, ItemKind, SupplementItem, items_of
+from tongban.timelimits import case_clock as clock
 
 
 @transaction.atomic
@@ -49,31 +53,14 @@ def request_supplement(
     if not cleaned:
         raise ValidationError(_("请逐项列明需要补正的材料或内容及原因。"), code="supplement_items")
     case = lock_case(case, expected_version)
-    ensure_can(clerk, "cases.request_supplement", case)
-    today = timezone.localdate()
-    _ensure_first_supplement(case)
-    if case.status == CaseStatus.SUBMITTED:
-        if case.intake_deadline is not None and today > case.intake_deadline:
-            raise ValidationError(
-                _("已超过 5 个工作日的一次性告知期限，依法视为自收到申请之日起受理，不能再要求受理前补正。"),
-                code="intake_deadline_passed",
-            )
-        task = open_task(case, clerk, ["accept"])
-    elif case.status in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW):
-        task = open_task(case, clerk, ["review"])
-    else:
-        raise Conflict(_("该办件当前不能要求补正。"))
-    if "supplement" not in flow.outcomes_of(task, case):
-        raise ValidationError(
-            _("该事项的办理流程在“%(task)s”环节不设补正，请受理后审查，或作出不予受理决定。") % {"task": task.name},
-            code="supplement_not_in_process",
-        )
+    task = guards.checked_task(guards.check_request_supplement, clerk, case, guards.SUPPLEMENT_STEPS)
+    take_task(task, clerk)
     step = flow.complete(case, task, outcome="supplement", reasons=[c["reason"] for c in cleaned])
     finish_task(task, clerk, "supplement")
     flow.sync_tasks(case, step.state)
     supplement = Supplement.objects.create(case=case, items=cleaned, note=note.strip(), requested_by=clerk)
     listing = "；".join(f"{c.get('material') or c.get('field')}（{c['reason']}）" for c in cleaned)
-    clock.open_pause(case, kind=PauseKindChoice.SUPPLEMENT, reason=listing)
+    clock.open_pause(case, kind=PauseKind.SUPPLEMENT, reason=listing)
     case.status = CaseStatus.SUPPLEMENT_REQUESTED
     clock.refresh(case)
     save_case(case, "status", "due_on", "warn_on", "clock_state", "workflow_state", "process_version")
@@ -88,22 +75,22 @@ def request_supplement(
     return supplement
 
 
-def _ensure_first_supplement(case: Case) -> None:
-    """一次性告知: everything missing is told at once — one supplement request at intake, one in review."""
-    at_intake = case.status == CaseStatus.SUBMITTED
-    step, label = ("accept", _("受理")) if at_intake else ("review", _("审查"))
-    if case.tasks.filter(bpmn_id=step, outcome="supplement").exists():
-        raise ValidationError(
-            _("%(stage)s环节已一次性告知过补正，依法不能再次要求补正；请依据已补正的材料作出处理。") % {"stage": label},
-            code="supplement_once",
-        )
-
-
 @transaction.atomic
 def submit_supplement(
-    *, case: Case, applicant: Any, answers: dict[str, Any] | None = None, uploads: Iterable[Upload] = ()
+    *,
+    case: Case,
+    applicant: Any,
+    answers: dict[str, Any] | None = None,
+    uploads: Iterable[Upload] = (),
+    replies: Mapping[int, ItemAnswer] | None = None,
 ) -> Case:
-    """补正提交: the applicant answers the notice; the clock runs again."""
+    """补正提交: the applicant answers every item of the notice; the clock runs again.
+
+    `replies` answers items by their position in the notice (a text reply and/or replacement files);
+    `uploads` are (material name, file) pairs, each answering the material of that name; `answers`
+    correct form fields (a corrected field answers its item). Every item needs at least one answer,
+    else ValidationError naming each unanswered item (`item-<position>`) and nothing is written.
+    """
     case = lock_case(case, None)
     ensure_can(applicant, "cases.supplement", case)
     if case.status != CaseStatus.SUPPLEMENT_REQUESTED:
@@ -112,26 +99,46 @@ def submit_supplement(
     merged = {**case.answers, **(answers or {})}
     if case.item is not None:
         merged = validate_answers(form_schema_for(case.item), merged)
-    checked = [(name, upload_checks.check_upload(f)) for name, f in uploads]
-    if supplement is not None:
-        asked = {i["material"] for i in supplement.items if i.get("material")}
-        given = {name for name, _f in checked}
-        missing = sorted(asked - given)
-        if missing:
-            raise ValidationError(
-                _("还需补正这些材料：%(names)s。") % {"names": "、".join(missing)}, code="missing_materials"
-            )
+    properties = form_schema_of_case(case).get("properties") or {}
+    items = items_of(supplement, properties) if supplement is not None else []
+    replies = dict(replies or {})
+    if any(not 0 <= index < len(items) for index in replies):
+        raise ValidationError(_("补正内容与告知的项目不符，请刷新页面后重新填写。"), code="unknown_item")
+    files, extra = _checked_files(items, replies, uploads)
+    texts = {index: reply.text.strip() for index, reply in replies.items() if reply.text.strip()}
+    changed = {
+        item.index
+        for item in items
+        if item.kind == ItemKind.FIELD and merged.get(item.name) != (case.answers or {}).get(item.name)
+    }
+    unanswered = [i for i in items if not (texts.get(i.index) or files.get(i.index) or i.index in changed)]
+    if unanswered:
+        raise ValidationError(
+            {
+                f"item-{i.index}": [
+                    ValidationError(
+                        _("“%(item)s”还没有补正：请上传替换文件或填写说明。") % {"item": i.label}, code="unanswered"
+                    )
+                ]
+                for i in unanswered
+            }
+        )
 
     def body(stored: list[str]) -> Case:
-        store_materials(case, owner=applicant, checked=checked, stored=stored)
+        store_materials(case, owner=applicant, checked=extra, stored=stored)
+        given = _store_item_files(case, applicant, files, stored)
         task = next(t for t in case.tasks.all() if t.status != TaskStatus.DONE and t.bpmn_id.startswith("supplement"))
         at_intake = task.bpmn_id == "supplement_intake"
         step = flow.complete(case, task, outcome="supplied")
         finish_task(task, applicant, "supplied")
         flow.sync_tasks(case, step.state)
         if supplement is not None:
-            Supplement.objects.filter(pk=supplement.pk).update(answered_at=timezone.now())
-        clock.close_pauses(case, kind=PauseKindChoice.SUPPLEMENT)
+            kept = [
+                {"text": texts.get(i.index, ""), "files": given.get(i.index, []), "changed": i.index in changed}
+                for i in items
+            ]
+            Supplement.objects.filter(pk=supplement.pk).update(answered_at=timezone.now(), answers=kept)
+        clock.close_pauses(case, kind=PauseKind.SUPPLEMENT)
         case.answers = merged
         case.status = CaseStatus.SUBMITTED if at_intake else CaseStatus.IN_REVIEW
         if at_intake:
@@ -148,8 +155,60 @@ def submit_supplement(
             "workflow_state",
             "process_version",
         )
-        audit_case(case, actor=applicant, action="submit_supplement", files=len(checked))
+        if supplement is not None:
+            claim_next(case, supplement.requested_by)  # the clerk who asked continues
+        file_count = len(extra) + sum(len(v) for v in files.values())
+        audit_case(case, actor=applicant, action="submit_supplement", files=file_count, replies=len(texts))
         announce_status(case, actor=applicant, action="supplement", label=_("已补正"))
         return case
 
     return with_file_cleanup(body)
+
+
+Checked = list[tuple[str, upload_checks.CheckedFile]]
+
+
+def _checked_files(
+    items: list[SupplementItem], replies: Mapping[int, ItemAnswer], uploads: Iterable[Upload]
+) -> tuple[dict[int, Checked], Checked]:
+    """Every file checked, by the item it answers; files for a material not asked about go with the case."""
+    files: dict[int, Checked] = {}
+    extra: Checked = []
+    by_material = {i.name: i for i in reversed(items) if i.kind == ItemKind.MATERIAL}
+    for name, upload in uploads:
+        checked = upload_checks.check_upload(upload)
+        item = by_material.get(name)
+        if item is None:
+            extra.append((name, checked))
+        else:
+            files.setdefault(item.index, []).append((item.file_label, checked))
+    for index, reply in replies.items():
+        item = items[index]
+        for upload in reply.files:
+            try:
+                checked = upload_checks.check_upload(upload)
+            except ValidationError as exc:
+                raise ValidationError({f"item-{index}": exc.error_list}) from exc
+            files.setdefault(index, []).append((item.file_label, checked))
+    return files, extra
+
+
+def _store_item_files(case: Case, owner: Any, files: dict[int, Checked], stored: list[str]) -> dict[int, list[int]]:
+    """The replacement files as materials of the case; their ids by the item they answer."""
+    ids: dict[int, list[int]] = {}
+    for index, checked in files.items():
+        for name, file in checked:
+            path = upload_checks.store(file)
+            stored.append(path)
+            row = MaterialFile.objects.create(
+                case=case,
+                owner=owner,
+                material_name=name,
+                original_name=file.name,
+                content_type=file.content_type,
+                size=file.size,
+                sha256=file.sha256,
+                file=path,
+            )
+            ids.setdefault(index, []).append(row.pk)
+    return ids

@@ -6,41 +6,43 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tongban.accounts import services as accounts
 from tongban.accounts.identity import IdentityCheck, current_verifier
 from tongban.accounts.models import IdType, User
 from tongban.accounts.permissions import ensure_can
-from tongban.cases import flow, numbers
+from tongban.cases import numbers
 from tongban.cases import uploads as upload_checks
 from tongban.cases.models import (
     Case,
     CaseChannel,
     CaseStatus,
+    Draft,
+    MaterialFile,
     TaskStatus,
 )
 from tongban.cases.permissions import intake_for
 from tongban.cases.schema import form_schema_for, validate_answers
 from tongban.cases.selectors import materials_needed
+from tongban.cases.services import concluding
+from tongban.cases.services.applying import ensure_no_open_case
 from tongban.cases.services.common import (
     Upload,
     audit_case,
     check_item_open,
-    finish_task,
     record_event,
     save_case,
-    with_file_cleanup,
 )
-from tongban.cases.services.keys import clean_key, existing_result
-from tongban.cases.services.materials import attach_reused, check_materials, store_materials
-from tongban.cases.services.starting import accept_now, new_case
+from tongban.cases.services.keys import clean_key, submit_once, submitted_with_key, window_key
+from tongban.cases.services.materials import attach_reused, check_materials, store_files, store_materials
+from tongban.cases.services.starting import ACCEPT_FIELDS, accept_step, new_case
 from tongban.catalog.models import ServiceItem
-from tongban.core import crypto, idempotency
+from tongban.core import crypto
 from tongban.core.validators import validate_id_number
 from tongban.notices.services import post_message, queue_sms
 
@@ -77,82 +79,78 @@ def file_at_window(
     item: ServiceItem,
     answers: dict[str, Any],
     uploads: Iterable[Upload] = (),
+    draft: Draft | None = None,
     consent: bool,
     idempotency_key: str,
 ) -> Case:
     """综合窗口 无差别受理: any item, for a citizen present at the window; accepted on the spot where the
-    clerk's window covers the department; number and query code by SMS; then the department's queue."""
+    clerk's window covers the department; number and query code by SMS; then the department's queue.
+
+    `draft`: the clerk's window draft holding scans received earlier (they survive a form error).
+    """
     ensure_can(clerk, "cases.file_at_window", item)
     if not consent:
         raise ValidationError(_("请先取得申请人同意（授权代为填报和核验身份）。"), code="consent_required")
     key = clean_key(idempotency_key)
-    existing = existing_result("cases.window", clerk.pk, key)
-    if existing is not None:
-        return existing
+    if draft is not None and (draft.applicant_id != clerk.pk or draft.item_id != item.pk):
+        raise PermissionDenied(_("您没有权限进行此操作。"))
     check_item_open(item, CaseChannel.WINDOW)
     person = _person_for(clerk=clerk, person_name=person_name, id_number=id_number, phone=phone)
+    stored_key = window_key(clerk.pk, key)
+    existing = submitted_with_key(person.pk, stored_key)
+    if existing is not None:
+        return existing
     answers = validate_answers(form_schema_for(item), answers)
     checked = [(name, upload_checks.check_upload(f)) for name, f in uploads]
+    held = list(draft.materials.filter(case__isnull=True)) if draft is not None else []
     needs = materials_needed(item=item, applicant=person)
-    given = {name for name, _f in checked}
+    given = {name for name, _f in checked} | {m.material_name for m in held}
     check_materials(needs, given)
+    ensure_no_open_case(item=item, applicant=person)
     query_code = numbers.new_query_code()
+    paths = store_files(checked)
 
-    def body(stored: list[str]) -> Case:
-        def create() -> str:
-            case = new_case(
-                item=item,
-                applicant=person,
-                answers=answers,
-                channel=CaseChannel.WINDOW,
-                key=f"window:{key}",
-                query_code=query_code,
-                filed_by=clerk,
-            )
-            case.consent_at = timezone.now()
-            case.save(update_fields=["consent_at"])
-            store_materials(case, owner=person, checked=checked, stored=stored)
-            attach_reused(case, needs, given)
-            record_event(case, actor=clerk, action="consent", label=_("申请人当场授权窗口代为填报"), public=False)
-            audit_case(case, actor=clerk, action="file_at_window", purpose=_("综合窗口受理"))
-            if case.status == CaseStatus.SUBMITTED and intake_for(clerk, case):
-                task = next(t for t in case.tasks.all() if t.bpmn_id == "accept" and t.status != TaskStatus.DONE)
-                step = flow.complete(case, task, outcome="accept")
-                finish_task(task, clerk, "accept")
-                flow.sync_tasks(case, step.state)
-                accept_now(case, actor=clerk)
-                case.version += 1
-                save_case(
-                    case,
-                    "status",
-                    "accepted_at",
-                    "due_on",
-                    "warn_on",
-                    "clock_state",
-                    "workflow_state",
-                    "process_version",
-                )
-                audit_case(case, actor=clerk, action="accept", purpose=_("综合窗口受理"))
-            queue_sms(
-                phone=phone,
-                text=_("【通办】您在窗口申请的“%(item)s”已%(state)s，办件编号 %(number)s，查询码 %(code)s。")
-                % {"item": item.name, "state": case.get_status_display(), "number": case.number, "code": query_code},
-            )
-            post_message(
-                recipient=person,
-                title=_("窗口已收到您的申请"),
-                body=_("%(item)s，办件编号 %(number)s。") % {"item": item.name, "number": case.number},
-                link=f"/cases/{case.number}/",
-            )
-            return str(case.pk)
-
-        case_id, created = idempotency.once(scope="cases.window", owner_id=clerk.pk, key=key, create=create)
-        if not created:
-            for name in stored:
-                default_storage.delete(name)
-            stored.clear()
-        case = Case.objects.select_related("item", "department", "applicant").get(pk=int(case_id))
-        case.query_code_plain = query_code if created else crypto.decrypt(case.query_code_encrypted)  # type: ignore[attr-defined]
+    def create() -> Case:
+        case = new_case(
+            item=item,
+            applicant=person,
+            answers=answers,
+            channel=CaseChannel.WINDOW,
+            key=stored_key,
+            query_code=query_code,
+            filed_by=clerk,
+        )
+        case.consent_at = timezone.now()
+        case.save(update_fields=["consent_at"])
+        store_materials(case, owner=person, checked=checked, stored=[], paths=paths)
+        if held:
+            MaterialFile.objects.filter(pk__in=[m.pk for m in held]).update(case=case, owner=person)
+            Draft.objects.filter(pk__in=[draft.pk] if draft else []).update(submitted_case=case)
+        attach_reused(case, needs, given)
+        record_event(case, actor=clerk, action="consent", label=_("申请人当场授权窗口代为填报"), public=False)
+        audit_case(case, actor=clerk, action="file_at_window", purpose=gettext_noop("综合窗口受理"))
+        if case.status == CaseStatus.SUBMITTED and intake_for(clerk, case):
+            task = next(t for t in case.tasks.all() if t.bpmn_id == "accept" and t.status != TaskStatus.DONE)
+            step = accept_step(case, actor=clerk, task=task, notify=False)
+            case.version += 1
+            save_case(case, *ACCEPT_FIELDS)
+            audit_case(case, actor=clerk, action="accept", purpose=gettext_noop("综合窗口受理"))
+            if step is not None and step.finished and step.result is not None:
+                concluding.conclude(case, step.result, actor=clerk)
+        state = _("已受理") if case.status == CaseStatus.ACCEPTED else _("已收件，待承办部门受理")
+        queue_sms(
+            phone=phone,
+            text=_("【通办】您在窗口申请的“%(item)s”%(state)s。办件编号 %(number)s，查询码 %(code)s。")
+            % {"item": item.name, "state": state, "number": case.number, "code": query_code},
+            secret=query_code,
+        )
+        post_message(
+            recipient=person,
+            title=_("%(item)s：窗口已收到您的申请") % {"item": item.name},
+            body=_("办件编号 %(number)s，%(state)s。") % {"number": case.number, "state": state},
+            link=f"/cases/{case.number}/",
+        )
+        case.query_code_plain = query_code  # type: ignore[attr-defined]
         return case
 
-    return with_file_cleanup(body)
+    return submit_once(applicant_id=person.pk, key=stored_key, create=create, files=paths)

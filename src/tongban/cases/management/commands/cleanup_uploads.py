@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from tongban.cases.models import MaterialFile
+from tongban.cases.models import DecisionDocument, MaterialFile
 
 ROOT = "cases"
 BATCH = 500
@@ -32,12 +32,13 @@ def _walk(path: str) -> Iterator[str]:
 
 
 def orphans(*, older_than: timedelta) -> Iterator[str]:
-    """Stored upload names older than `older_than` that no MaterialFile refers to."""
+    """Stored names older than `older_than` that no MaterialFile (nor DecisionDocument) refers to."""
     cutoff = timezone.now() - older_than
     batch: list[str] = []
 
     def unreferenced(names: list[str]) -> list[str]:
         known = set(MaterialFile.objects.filter(file__in=names).values_list("file", flat=True))
+        known |= set(DecisionDocument.objects.filter(file__in=names).values_list("file", flat=True))
         return [n for n in names if n not in known]
 
     for name in _walk(ROOT):

@@ -1,4 +1,10 @@
-"""tongban import-catalogue FILE [--skip-invalid] [--prune]: import a tongban-catalogue/1 file."""
+"""tongban import-catalogue FILE [--skip-invalid] [--prune [--confirm-prune N]] [--dry-run]: import a
+tongban-catalogue/1 file.
+
+A file without one valid line writes nothing. `--prune` removing more than the configured share of
+the catalogue (10 %) stops and names the number to confirm with `--confirm-prune N`; `--dry-run`
+shows what would change and writes nothing.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +37,13 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the catalogue file, or - for standard input")
         parser.add_argument("--skip-invalid", action="store_true", help="import the valid lines, skip the others")
         parser.add_argument("--prune", action="store_true", help="delete items, themes and bundles not in the file")
+        parser.add_argument(
+            "--confirm-prune",
+            type=int,
+            metavar="N",
+            help="with --prune: the number of entries you expect it to remove (needed above the share limit)",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,6 +81,8 @@ class Command(BaseCommand):
                     actor=None,
                     skip_invalid=options["skip_invalid"],
                     prune=options["prune"],
+                    confirm_prune=options["confirm_prune"],
+                    dry_run=options["dry_run"],
                     progress=progress,
                 )
         finally:
@@ -80,5 +95,24 @@ class Command(BaseCommand):
         if len(report.warnings) > MAX_WARNINGS_SHOWN:
             err.print(f"[yellow]提示[/yellow] 另有 {len(report.warnings) - MAX_WARNINGS_SHOWN} 条提示未列出。")
         self.stdout.write(report.summary())
-        if not report.written:
+        if report.prune_plan is not None and (report.dry_run or report.reason):
+            self.stdout.write(_plan_text(report.prune_plan.as_dict()))
+        if report.reason == "prune_unconfirmed":
+            raise CommandError(
+                f"导入已停止，未写入任何内容：--prune 将删除 {report.prune_plan.count if report.prune_plan else 0} 条。"
+                "核对上面的清单后，用 --confirm-prune 加上这个数目重新运行（可先加 --dry-run 预览）。",
+                returncode=1,
+            )
+        if report.reason:
             raise CommandError(f"导入失败：{len(report.errors)} 处错误，未写入任何内容。", returncode=1)
+
+
+def _plan_text(plan: dict[str, Any]) -> str:
+    names = {"item": "事项", "theme": "主题", "bundle": "一件事"}
+    lines = [f"--prune 将删除 {plan['count']} 条："]
+    for kind, removed in plan["removes"].items():
+        if removed:
+            examples = "、".join(plan["examples"][kind])
+            more = " …" if removed > len(plan["examples"][kind]) else ""
+            lines.append(f"  {names[kind]} {removed} / 现有 {plan['existing'][kind]}：{examples}{more}")
+    return "\n".join(lines)

@@ -1,4 +1,8 @@
-"""tongban serve: the production-grade server (gunicorn), plus a task worker in embedded mode."""
+"""tongban serve: the production-grade server (gunicorn), plus a task worker in embedded mode.
+
+In production mode (neither TONGBAN_DEBUG nor TONGBAN_DEMO) it refuses to start with a public, short
+or low-entropy key and says which one (tongban.core.checks).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ import sys
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from tongban.core import checks
 
 
 class Command(BaseCommand):
@@ -22,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        problems = checks.production_problems()
+        if problems:
+            raise CommandError(checks.refusal(problems))
         if not settings.DEBUG:
             from django.core.management import call_command
 

@@ -13,6 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
-            raise CommandError("demo data is only loaded in demo mode (TONGBAN_DEMO=true, TONGBAN_DEBUG=true)")
+            raise CommandError("demo data is only loaded in demo mode: set TONGBAN_DEMO=true (`make demo` does)")
         load_all(stdout=self.stdout)
         print_accounts(stdout=self.stdout)

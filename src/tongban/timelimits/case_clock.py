@@ -8,7 +8,7 @@ from datetime import date
 from django.utils import timezone
 
 from tongban.cases.models import Case, ClockPause, ClockState
-from tongban.core import calendar
+from tongban.timelimits import calendar
 
 
 def refresh(case: Case, today: date | None = None) -> None:
@@ -27,12 +27,25 @@ def refresh(case: Case, today: date | None = None) -> None:
     case.due_on = clock.due_on(today)
     warn_days = math.ceil(case.limit_days * calendar.warning_share())
     case.warn_on = calendar.TimeLimitClock(accepted_on, warn_days, pauses).due_on(today)
+    bundle_due, bundle_warn = _bundle_dates(case)
+    if bundle_due is not None and bundle_warn is not None:  # 一件事: the bundle's limit governs, pauses or not
+        case.due_on, case.warn_on = min(case.due_on, bundle_due), min(case.warn_on, bundle_warn)
     if today > case.due_on:
         case.clock_state = ClockState.RED
-    elif today >= case.warn_on and case.limit_days > 0 and clock.used_ratio(today) >= calendar.warning_share():
+    elif (today >= case.warn_on and case.limit_days > 0 and clock.used_ratio(today) >= calendar.warning_share()) or (
+        bundle_warn is not None and today >= bundle_warn
+    ):
         case.clock_state = ClockState.YELLOW
     else:
         case.clock_state = ClockState.GREEN
+
+
+def _bundle_dates(case: Case) -> tuple[date | None, date | None]:
+    """The due and warning days of the bundle (一件事) the case is an item of: it is never due later."""
+    if case.bundle_case_id is None:
+        return None, None
+    row = Case.objects.filter(pk=case.bundle_case_id).values_list("due_on", "warn_on").first()
+    return row if row is not None else (None, None)
 
 
 def intake_deadline(submitted_on: date) -> date:

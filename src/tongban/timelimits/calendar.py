@@ -19,7 +19,6 @@ here, and a version counter in the shared Django cache makes other processes rel
 
 from __future__ import annotations
 
-import enum
 import threading
 import time
 from collections.abc import Iterable
@@ -29,6 +28,7 @@ from datetime import date, timedelta
 import chinese_calendar
 from django.conf import settings
 from django.core.cache import cache
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -160,41 +160,23 @@ def holiday_name(day: date) -> str:
 # --- the time-limit clock -----------------------------------------------------------------------
 
 
-class PauseKind(enum.StrEnum):
+class PauseKind(models.TextChoices):
     """暂停计时的事由: supplements and the special procedures of 行政许可法 Arts. 42–45."""
 
-    SUPPLEMENT = "supplement"
-    HEARING = "hearing"
-    INSPECTION = "inspection"
-    TESTING = "testing"
-    EXPERT_REVIEW = "expert_review"
-    EXTENSION = "extension"
-
-    @property
-    def label(self) -> str:
-        return str(_PAUSE_LABELS[self])
+    SUPPLEMENT = "supplement", _("补正")
+    HEARING = "hearing", _("听证")
+    INSPECTION = "inspection", _("现场核查")
+    TESTING = "testing", _("检验检测")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
+    EXTENSION = "extension", _("延期")
 
 
-_PAUSE_LABELS = {
-    PauseKind.SUPPLEMENT: _("补正"),
-    PauseKind.HEARING: _("听证"),
-    PauseKind.INSPECTION: _("现场核查"),
-    PauseKind.TESTING: _("检验检测"),
-    PauseKind.EXPERT_REVIEW: _("专家评审"),
-    PauseKind.EXTENSION: _("延期"),
-}
-
-
-class TimeLimitStatus(enum.StrEnum):
+class ClockState(models.TextChoices):
     """时限状态: green = 正常, yellow = 预警 (most of the time used), red = 超期 (overdue)."""
 
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
-
-    @property
-    def label(self) -> str:
-        return str({"green": _("正常"), "yellow": _("预警"), "red": _("超期")}[self.value])
+    GREEN = "green", _("正常")
+    YELLOW = "yellow", _("预警")
+    RED = "red", _("超期")
 
 
 @dataclass(frozen=True)
@@ -229,10 +211,9 @@ class TimeLimitClock:
     def _counts(self, day: date, as_of: date) -> bool:
         return is_working_day(day) and not any(p.covers(day, as_of=as_of) for p in self.pauses)
 
-    def is_paused(self, as_of: date | None = None) -> bool:
-        """Whether a pause is open (or covers `as_of`)."""
-        today = as_of or timezone.localdate()
-        return any(p.covers(today, as_of=today) for p in self.pauses)
+    def is_paused(self) -> bool:
+        """Whether a pause is still open. A pause that started and ended on the same day is closed."""
+        return any(p.end is None for p in self.pauses)
 
     def due_on(self, as_of: date | None = None) -> date:
         """The last day to decide. With a pause still open it is the earliest possible due date:
@@ -264,14 +245,14 @@ class TimeLimitClock:
             return 1.0 if (as_of or timezone.localdate()) > self.accepted_on else 0.0
         return self.days_used(as_of) / self.limit_days
 
-    def status(self, as_of: date | None = None, *, share: float | None = None) -> TimeLimitStatus:
+    def status(self, as_of: date | None = None, *, share: float | None = None) -> ClockState:
         """Red after the due date, yellow from `share` (default: the setting) of the limit used."""
         today = as_of or timezone.localdate()
         if today > self.due_on(today):
-            return TimeLimitStatus.RED
+            return ClockState.RED
         if self.used_ratio(today) >= (warning_share() if share is None else share):
-            return TimeLimitStatus.YELLOW
-        return TimeLimitStatus.GREEN
+            return ClockState.YELLOW
+        return ClockState.GREEN
 
 
 def due_date(accepted_on: date, limit_days: int, pauses: Iterable[Pause] = (), *, as_of: date | None = None) -> date:
@@ -288,6 +269,6 @@ def time_used_ratio(
 
 def time_limit_status(
     accepted_on: date, limit_days: int, pauses: Iterable[Pause] = (), *, as_of: date | None = None
-) -> TimeLimitStatus:
+) -> ClockState:
     """green / yellow / red for a case accepted on `accepted_on`."""
     return TimeLimitClock(accepted_on, limit_days, tuple(pauses)).status(as_of)

@@ -1,0 +1,101 @@
+"""Reads of the comprehensive window (综合窗口): the filing receipt (收件回执) and the scans held so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from tongban.cases.models import Case, DeliveryMethod, Draft, MaterialFile, MaterialOrigin
+from tongban.cases.selectors import materials_needed
+from tongban.orgs.models import Region, ServiceHall
+
+
+@dataclass(frozen=True)
+class ReceivedMaterial:
+    name: str
+    how: str  # 收到扫描件 / 政府已有，免提交 / 复用已办结果
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """收件回执: what the applicant takes home from the window."""
+
+    number: str
+    item: str
+    department: str
+    materials: list[ReceivedMaterial]
+    promise: str
+    due_on: date | None
+    collect_at: str
+
+
+def held_scans(draft: Draft | None) -> dict[str, list[MaterialFile]]:
+    """Scans received for a window filing not yet submitted, by material name."""
+    held: dict[str, list[MaterialFile]] = {}
+    if draft is None:
+        return held
+    for material in draft.materials.filter(case__isnull=True).order_by("pk"):
+        held.setdefault(material.material_name, []).append(material)
+    return held
+
+
+def _hall_for(region: Region) -> ServiceHall | None:
+    """The service hall of the region, else of the nearest region above it."""
+    current: Region | None = region
+    while current is not None:
+        hall = ServiceHall.objects.filter(region=current).order_by("code").first()
+        if hall is not None:
+            return hall
+        current = current.parent
+    return None
+
+
+def window_receipt(case: Case) -> Receipt:
+    how = {
+        MaterialOrigin.UPLOAD: _("已收扫描件"),
+        MaterialOrigin.REUSED: _("复用已有材料，免提交"),
+        MaterialOrigin.CERTIFICATE: _("电子证照，免提交"),
+        MaterialOrigin.EXCHANGE: _("部门共享数据，免提交"),
+    }
+    materials = [
+        ReceivedMaterial(name=m.material_name, how=str(how.get(MaterialOrigin(m.source), _("已收"))))
+        for m in case.materials.exclude(source=MaterialOrigin.RESULT).order_by("pk")
+    ]
+    if case.item is not None:
+        given = {m.name for m in materials}
+        materials += [
+            ReceivedMaterial(name=need.name, how=str(_("政府部门已有，免提交")))
+            for need in materials_needed(item=case.item, applicant=case.applicant)
+            if need.held_by_government and need.name not in given
+        ]
+    if case.due_on is not None:
+        promise = _("已受理，承诺 %(days)s 个工作日内办结，最迟 %(due)s") % {
+            "days": case.limit_days,
+            "due": case.due_on.isoformat(),
+        }
+    else:
+        promise = _("由%(department)s受理后 %(days)s 个工作日内办结") % {
+            "department": case.department.name,
+            "days": case.limit_days,
+        }
+    if case.delivery == DeliveryMethod.ELECTRONIC:
+        collect_at = _("电子送达：办结后结果发送到申请人的通办账户，可在“我的办件”下载")
+    else:
+        hall = _hall_for(case.department.region)
+        collect_at = (
+            _("凭本回执和身份证件到%(hall)s（%(address)s，%(hours)s）领取")
+            % {"hall": hall.name, "address": hall.address, "hours": hall.opening_hours or _("工作日办公时间")}
+            if hall is not None
+            else _("凭本回执和身份证件到%(department)s窗口领取") % {"department": case.department.name}
+        )
+    return Receipt(
+        number=case.number,
+        item=case.title,
+        department=case.department.name,
+        materials=materials,
+        promise=str(promise),
+        due_on=case.due_on,
+        collect_at=str(collect_at),
+    )
