@@ -2,7 +2,8 @@
 
 Source strings are Simplified Chinese (the default language). This script
 1. extracts them into src/tongban/locale/{zh_Hant,en}/LC_MESSAGES/django.po (makemessages),
-2. fills every empty zh_Hant entry by OpenCC (Simplified → Traditional, Hong Kong variant),
+2. fills every empty zh_Hant entry by OpenCC (Simplified → Traditional, the Taiwan table s2tw that
+   tongban.core.traditional_chinese converts page content with, so interface and content agree),
 3. fills empty English entries from scripts/i18n_en.tsv (Chinese<TAB>English, one per line)
    and lists what is still untranslated,
 4. compiles the .mo files (committed, so running the platform needs no gettext).
@@ -57,7 +58,7 @@ def main() -> int:
         env=env,
         check=True,
     )
-    converter = opencc.OpenCC("s2hk")
+    converter = opencc.OpenCC("s2tw")
     hant = polib.pofile(str(LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"))
     for entry in hant:
         _forget_fuzzy_guess(entry)

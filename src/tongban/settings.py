@@ -273,6 +273,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The first handler keeps a path in an upload's file name visible, so it is refused, not cut off.
+FILE_UPLOAD_HANDLERS = [
+    "tongban.core.multipart.PathKeepingUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- e-mail: files under DATA_DIR/mail in the embedded mode, SMTP etc. by URL in production -----
 EMAIL_URL = env.str("TONGBAN_EMAIL_URL", default="")
@@ -324,4 +330,9 @@ TONGBAN = {
     "TIME_LIMIT_WARNING_SHARE": env.float("TONGBAN_TIME_LIMIT_WARNING_SHARE", default=0.8),
     # a catalogue import's prune removes at most this share of each kind unless the count is confirmed
     "CATALOG_PRUNE_MAX_SHARE": env.float("TONGBAN_CATALOG_PRUNE_MAX_SHARE", default=0.10),
+    # upload quotas (上传限额): files and megabytes per application (draft), and per applicant per day
+    "UPLOAD_FILES_PER_DRAFT": env.int("TONGBAN_UPLOAD_FILES_PER_DRAFT", default=40),
+    "UPLOAD_MB_PER_DRAFT": env.int("TONGBAN_UPLOAD_MB_PER_DRAFT", default=100),
+    "UPLOAD_FILES_PER_DAY": env.int("TONGBAN_UPLOAD_FILES_PER_DAY", default=150),
+    "UPLOAD_MB_PER_DAY": env.int("TONGBAN_UPLOAD_MB_PER_DAY", default=300),
 }

@@ -308,7 +308,8 @@ def test_the_bundle_concludes_with_one_combined_result(catalogue, people, media)
         _approve(parts[code], people)
     parent = _fresh(parent)
     assert parent.status == CaseStatus.APPROVED and parent.decision == "approved"
-    assert "出生医学证明签发（测试）：准予许可（已办结），结果：《出生医学证明》" in parent.decision_text
+    assert "出生医学证明签发（测试）：办理完成，结果：《出生医学证明》" in parent.decision_text
+    assert "出生登记（测试）：准予登记" in parent.decision_text  # each item in its own words
     citizen = Client()
     citizen.force_login(people["zhangsan"], backend="django.contrib.auth.backends.ModelBackend")
     page = citizen.get(f"/my/cases/{parent.number}/").content.decode()

@@ -48,7 +48,9 @@ def test_a_paper_result_waits_at_the_window_until_it_is_collected(paper_item, pe
     case = run_to_approval(submit(people["zhangsan"], paper_item, key="paper", answers={}, files=[]), people)
     assert case.status == CaseStatus.APPROVED and case.delivery == DeliveryMethod.PICKUP
     assert case.awaits_pickup and case.delivered_at is None
-    assert Message.objects.filter(recipient=people["zhangsan"], title__contains="待领取").exists()
+    # one message for the decision that also says where to collect the paper result
+    decision = Message.objects.filter(recipient=people["zhangsan"], body__contains="窗口领取")
+    assert decision.count() == 1 and case.number in decision.get().body
     # the applicant is told what to do now, on the list and on the case page
     citizen = Client()
     citizen.force_login(people["zhangsan"])

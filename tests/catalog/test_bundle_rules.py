@@ -25,3 +25,25 @@ def test_the_field_map_names_only_the_bundles_items():
     assert all(i.warning and i.field == "field_map" for i in issues)
     assert "XX-999" in messages and "YB-003" in messages and "RS-001" not in messages
     assert check_bundle(committed_days=None, items={}, extra={"field_map": ["child_name"]})[0].field == "field_map"
+
+
+def test_the_import_flags_an_item_promising_more_than_its_bundle(db):
+    """The rule runs on import, for items in the same file and for items already in the catalogue."""
+    from tests.catalog.conftest import bundle, department, item, stream
+    from tongban.catalog.models import Bundle
+    from tongban.catalog.services import import_catalogue
+
+    first = import_catalogue(stream=stream(department(), item("440100-A", handling="committed", statutory_days=20, committed_days=10)), actor=None)
+    assert first.written, first.errors
+    report = import_catalogue(
+        stream=stream(
+            item("440100-B", handling="committed", statutory_days=20, committed_days=3),
+            bundle("quick-bundle", items=["440100-A", "440100-B"], committed_days=5),
+        ),
+        actor=None,
+    )
+    assert report.written, report.errors
+    flagged = [w for w in report.warnings if w.field == "committed_days"]
+    assert len(flagged) == 1
+    assert "440100-A（10）" in flagged[0].message and "440100-B" not in flagged[0].message
+    assert Bundle.objects.get(code="quick-bundle").committed_days == 5  # a warning: the bundle is imported

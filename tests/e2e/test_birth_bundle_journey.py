@@ -19,6 +19,7 @@ from tests.cases_ui.conftest import pdf_bytes, png_bytes
 from tests.conftest import _Quiet, current_totp
 from tongban.accounts.models import User
 from tongban.cases import selectors
+from tongban.cases.decision_documents import outcome_word
 from tongban.cases.models import Case, CaseStatus
 from tongban.demo.orgs import department_code
 from tongban.demo.people import CITIZENS, CITY_HANDLERS, DEMO_PASSWORD
@@ -201,11 +202,11 @@ def test_birth_bundle_fans_out_to_four_departments_and_concludes_once(catalogue,
 
     # 4. the parent sees one combined result, and heard from the bundle once per stage
     phone.goto(f"/my/cases/{number}/")
-    assert phone.locator("#case-status").inner_text() == "准予许可（已办结）"
+    assert phone.locator("#case-status").inner_text() == "准予办理（已办结）"
     result = _section(phone, "decision-heading")
     assert "一件事办结：各事项均已准予办理" in result
     for child in selectors.children_of(case=parent):
-        assert f"{child.title}：准予许可（已办结）" in result
+        assert f"{child.title}：{outcome_word(child)}" in result  # each item in its own words
     _shot(phone, "05-bundle-concluded-phone")
     titles = [m.title for m in Message.objects.filter(recipient=zhang).order_by("pk")]
     assert titles == [

@@ -76,7 +76,11 @@ class DataUsePageOut(Schema):
     items: list[DataUseOut]
 
 
-@router.post("/tokens", auth=None, response={201: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut})
+@router.post(
+    "/tokens",
+    auth=None,
+    response={201: TokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+)
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     """Exchange a password (and, for staff, a TOTP code in `otp`) for a bearer token.
 
@@ -119,7 +123,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> Status:
     return Status(204, None)
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, 401: ErrorOut})
 def me(request: HttpRequest) -> MeOut:
     """My account, with ID number and phone masked."""
     user = request.user

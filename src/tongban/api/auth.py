@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from tongban.accounts.services import user_for_token
+from tongban.api.errors import ApiError
 
 
 class TokenAuth(HttpBearer):
@@ -30,9 +33,21 @@ class TokenAuth(HttpBearer):
 
 
 class SessionAuth(APIKeyCookie):
-    """The portal's session cookie; unsafe methods need the CSRF token (csrf=True)."""
+    """The portal's session cookie; unsafe methods need the CSRF token (csrf=True).
+
+    The CSRF token is asked only of a request that a session logged in: without one (a wrong or expired
+    bearer token, no credentials at all) the answer is 401 `not_authenticated`, not a CSRF refusal; a
+    logged-in session without the token answers 403 `csrf_failed` in the user's language."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise ApiError(403, "csrf_failed", _("安全校验（CSRF）未通过，请刷新页面后重试。"))
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)

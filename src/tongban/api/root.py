@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from tongban.api import errors
 from tongban.api.auth import auth
 
-api = NinjaAPI(
+
+class TongbanAPI(NinjaAPI):
+    """The API, whose OpenAPI document also lists the error answers every operation can give."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        errors.document_error_answers(schema)
+        return schema
+
+
+api = TongbanAPI(
     title="Tongban 通办 API",
     version="1",
     description=(

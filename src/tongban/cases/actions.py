@@ -329,16 +329,20 @@ def prefix_for(action: StaffAction, target: guards.Target) -> str | None:
 
 
 def load_for_actions(case: Case) -> Case:
-    """Fetch once what the checks read (tasks with departments, open 督办) for a page of offers."""
-    prefetch_related_objects(
-        [case],
-        Prefetch("tasks", queryset=CaseTask.objects.select_related("department__region", "claimed_by")),
-        Prefetch(
-            "supervisions",
-            queryset=Supervision.objects.filter(replied_at__isnull=True).select_related("department__region"),
-            to_attr="open_supervisions",
-        ),
-    )
+    """Fetch once what the checks read (tasks with departments, open 督办) for a page of offers;
+    what is already loaded (`selectors.get_case_for`, `selectors.load_case_page`) is not read again."""
+    prefetch_related_objects([case], selectors.tasks_with_departments())
+    if "supervisions" in getattr(case, "_prefetched_objects_cache", {}):
+        setattr(case, "open_supervisions", [s for s in case.supervisions.all() if s.replied_at is None])
+    else:
+        prefetch_related_objects(
+            [case],
+            Prefetch(
+                "supervisions",
+                queryset=Supervision.objects.filter(replied_at__isnull=True).select_related("department__region"),
+                to_attr="open_supervisions",
+            ),
+        )
     return case
 
 

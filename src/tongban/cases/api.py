@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, P, QueryEx, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tongban.accounts.models import UserKind
@@ -40,6 +40,9 @@ from tongban.catalog.models import Bundle, ServiceItem
 router = Router(tags=["cases"])
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+#: where a page of a list may start: 0 or more, bounded so that no database is asked beyond its integers
+MAX_OFFSET = 1_000_000_000
+Offset = QueryEx[int, P(ge=0, le=MAX_OFFSET, description="how many entries to skip (0 … 1,000,000,000)")]
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -423,7 +426,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status:
 
 
 @router.get("/mine", response={200: list[CaseOut], **ERRORS})
-def my_cases(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def my_cases(request: HttpRequest, limit: int = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     """我的办件."""
     cases = selectors.cases_of(applicant=_citizen(request))[offset : offset + min(max(limit, 1), 200)]
     return [_case_out(c) for c in cases]
@@ -491,21 +494,21 @@ def progress(request: HttpRequest, number: str, code: str) -> Any:
 
 
 @router.get("/staff/tasks", response={200: TodoOut, **ERRORS})
-def todo(request: HttpRequest, status: str | None = None, limit: int = 100, offset: int = 0) -> TodoOut:
+def todo(request: HttpRequest, status: str | None = None, limit: int = 100, offset: Offset = 0) -> TodoOut:
     """待办: the clerk's open tasks, soonest due first, with yellow/red counts."""
     tasks, counts = selectors.todo_for(clerk=_staff(request), status=status)
     return TodoOut(counts=counts, tasks=[_task_out(t) for t in tasks[offset : offset + min(max(limit, 1), 500)]])
 
 
 @router.get("/staff/oversight", response={200: OversightOut, **ERRORS})
-def oversight(request: HttpRequest, state: str | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+def oversight(request: HttpRequest, state: str | None = None, limit: int = 100, offset: Offset = 0) -> dict[str, Any]:
     """电子监察: yellow (预警) and red (超期) open cases in the supervisor's regions (a head: their
     department's), soonest due first, with counts; `state` = yellow or red narrows the list."""
     user = _staff(request)
     if not selectors.oversees_any(user):
         raise ApiError(403, "permission_denied", _("仅限电子监察员、管理员和部门负责人。"))
     cases, counts = selectors.oversight_for(user=user, state=state)
-    page = cases[max(offset, 0) : max(offset, 0) + min(max(limit, 1), 500)]
+    page = cases[offset : offset + min(max(limit, 1), 500)]
     return {
         "counts": counts,
         "cases": [{**_case_out(c), "department_code": c.department.code, "clock_state": c.clock_state} for c in page],

@@ -29,6 +29,7 @@ from tongban.cases.models import Case, CaseTask, Supervision, TaskStatus
 from tongban.cases.supplement_items import SupplementItem, items_of
 from tongban.cases.views import result_file_response
 from tongban.console.decorators import staff_required
+from tongban.timelimits import calendar
 from tongban.timelimits.selectors import ClockWords, clock_words
 
 CONFLICT_MESSAGE = "该办件已被其他工作人员处理，请刷新后查看最新状态。"
@@ -175,6 +176,7 @@ def masked_answers(case: Case) -> list[tuple[str, str]]:
 
 def _case_context(request: HttpRequest, case: Case, posted: Panel | None = None) -> dict[str, Any]:
     user = _user(request)
+    selectors.load_case_page(case)  # before the offers: their checks then read what is loaded here
     panels = action_panels(user, case, posted)
     clock = case.clock()
     today = timezone.localdate()
@@ -189,7 +191,8 @@ def _case_context(request: HttpRequest, case: Case, posted: Panel | None = None)
         "pauses": list(case.clock_pauses.all()),
         "clock": clock,
         "days_used": clock.days_used(today) if clock else None,
-        "days_left": clock.days_left(today) if clock else None,
+        # from the due date, which a bundle item shares with its bundle (the clock alone does not know)
+        "days_left": calendar.working_days_between(today, case.due_on) if case.due_on else None,
         "clock_words": clock_words(case, today),
         "state": state,
         "ratio_percent": round(ratio * 100),
@@ -197,9 +200,8 @@ def _case_context(request: HttpRequest, case: Case, posted: Panel | None = None)
         "open_action": request.GET.get("open", ""),
         "allowed": {p.offer.action.name for p in panels},
         "tasks": tasks,
-        "children": list(case.children.all().select_related("item", "department")),
         "supplements": supplement_answers(case),
-        "supervisions": list(case.supervisions.select_related("issued_by", "department", "clerk", "replied_by")),
+        "supervisions": list(case.supervisions.all()),
         **_bundle_context(user, case),
     }
 
@@ -209,6 +211,7 @@ def _bundle_context(user: User, case: Case) -> dict[str, Any]:
     bundle = bundle_progress.bundle_of(case)
     return {
         "bundle": bundle,
+        "children": bundle.parts if bundle is not None and bundle.parent.pk == case.pk else [],
         "parent_link": bundle is not None and bundle.parent != case and can(user, "cases.view", bundle.parent),
         "not_on_file": bundle_progress.materials_not_on_file(case),
     }

@@ -16,6 +16,8 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tongban.catalog.form_order import ordered_properties
+
 ANSWER_PREFIX = "answers"
 LONG_TEXT = 200  # a string longer than this gets a text area
 
@@ -99,7 +101,7 @@ class SchemaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.schema = schema or {}
         required = set(self.schema.get("required") or [])
-        for name, spec in (self.schema.get("properties") or {}).items():
+        for name, spec in ordered_properties(self.schema).items():
             self.fields[name] = field_for(name, spec or {}, name in required)
 
     def answers(self) -> dict[str, Any]:
@@ -132,9 +134,9 @@ def to_json(value: Any) -> Any:
 
 
 def display_answers(schema: dict[str, Any], answers: dict[str, Any]) -> list[tuple[str, str]]:
-    """(field title, value as text) pairs in schema order, then any answers the schema lacks."""
+    """(field title, value as text) pairs in the form's order, then any answers the schema lacks."""
     rows: list[tuple[str, str]] = []
-    properties = (schema or {}).get("properties") or {}
+    properties = ordered_properties(schema)
     for name, spec in properties.items():
         if name in answers:
             rows.append((str((spec or {}).get("title") or name), _text(answers[name])))

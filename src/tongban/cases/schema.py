@@ -27,6 +27,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 
+from tongban.catalog.form_order import ORDER_KEY, ordered_properties
 from tongban.catalog.models import Bundle, ServiceItem
 from tongban.core.validators import FIELD_FORMATS
 
@@ -133,7 +134,7 @@ def _validator(schema_json: str) -> Draft202012Validator:
 def _normalised(schema: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """Valid answers with formatted fields in their normal form (ID numbers with upper-case X …)."""
     out = dict(answers)
-    for name, spec in (schema.get("properties") or {}).items():
+    for name, spec in ordered_properties(schema).items():
         check = FIELD_FORMATS.get(str((spec or {}).get("format") or "")) if isinstance(spec, dict) else None
         if check is not None and isinstance(out.get(name), str):
             out[name] = check(out[name])
@@ -196,7 +197,7 @@ def merged_form_for(bundle: Bundle) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required: list[str] = []
     for renamed, schema in ordered:
-        for name, spec in (schema.get("properties") or {}).items():
+        for name, spec in ordered_properties(schema).items():
             properties.setdefault(renamed.get(name, name), spec)
         for name in schema.get("required") or []:
             merged = renamed.get(name, name)
@@ -212,14 +213,15 @@ def merged_form_for(bundle: Bundle) -> dict[str, Any]:
 
 
 def _share_names(bundle: Bundle, item: ServiceItem, merged: dict[str, Any]) -> dict[str, str]:
-    """The item's field → the merged field it is answered from, for every field of its share."""
-    own = form_schema_for(item).get("properties") or {}
+    """The item's field → the merged field it is answered from, for every field of its share: the
+    item's own fields in their order, then those the field map adds, in the merged form's order."""
+    own = ordered_properties(form_schema_for(item))
     renamed = field_map_of(bundle).get(item.code, {})
     names = {name: renamed.get(name, name) for name in own}
-    merged_properties = merged.get("properties") or {}
-    for name, source in renamed.items():
-        if name not in names and source in merged_properties:
-            names[name] = source
+    position = {name: index for index, name in enumerate(ordered_properties(merged))}
+    added = [(name, source) for name, source in renamed.items() if name not in names and source in position]
+    for name, source in sorted(added, key=lambda pair: position[pair[1]]):
+        names[name] = source
     return names
 
 
@@ -228,13 +230,13 @@ def share_form_for(bundle: Bundle, item: ServiceItem, merged: dict[str, Any] | N
     merged answers the bundle's field map gives it, each under the item's name for it."""
     merged = merged if merged is not None else merged_form_for(bundle)
     own = form_schema_for(item)
-    merged_properties = merged.get("properties") or {}
-    own_properties = own.get("properties") or {}
+    merged_properties = ordered_properties(merged)
+    own_properties = ordered_properties(own)
     properties = {
         name: own_properties.get(name) or merged_properties[source]
         for name, source in _share_names(bundle, item, merged).items()
     }
-    return {**own, "properties": properties}
+    return {**{k: v for k, v in own.items() if k != ORDER_KEY}, "properties": properties}
 
 
 def share_of(

@@ -254,6 +254,7 @@ def _submit(
             uploads=files,
             idempotency_key=key,
             channel=_channel(request),
+            acting_for=_acting_for(request),
         )
     assert item is not None
     return services.submit_application(

@@ -16,6 +16,7 @@ from tongban.accounts.permissions import ensure_can
 from tongban.api.errors import ApiError
 from tongban.api.schemas import ErrorOut
 from tongban.catalog import selectors
+from tongban.catalog.form_order import without_field_order
 from tongban.catalog.models import Material, ServiceItem
 from tongban.catalog.services import import_catalogue
 
@@ -207,7 +208,7 @@ def get_item(request: HttpRequest, code: str) -> ItemOut:
         channels=item.channels,
         fee=item.fee,
         materials=[_material_out(m) for m in item.materials.all()],
-        form=item.form,
+        form=without_field_order(item.form),
         process=item.process,
         result=item.result,
         status=item.status,

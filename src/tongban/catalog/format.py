@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import to_json
 
+from tongban.catalog.form_order import without_field_order, without_form_orders
 from tongban.catalog.models import (
     KIND_CODES,
     Bundle,
@@ -314,8 +315,22 @@ def _clean(fields: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, An
 
 
 def record_hash(record: dict[str, Any]) -> str:
-    """A fingerprint of a record; an import skips entries whose fingerprint did not change."""
-    return hashlib.sha1(to_json(record), usedforsecurity=False).hexdigest()
+    """A fingerprint of a record; an import skips entries whose fingerprint did not change.
+
+    Canonical JSON — every object's keys sorted, a form without its recorded field order — so that
+    the order in which a database (PostgreSQL's `jsonb`) gives keys back never counts as a change."""
+    form = record.get("form")
+    if isinstance(form, dict):
+        record = {**record, "form": without_field_order(form)}
+    return hashlib.sha1(to_json(_keys_sorted(record)), usedforsecurity=False).hexdigest()
+
+
+def _keys_sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _keys_sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_keys_sorted(v) for v in value]
+    return value
 
 
 def material_record(material: Material) -> dict[str, Any]:
@@ -360,7 +375,7 @@ def item_record(
             "channels": item.channels,
             "fee": item.fee,
             "materials": list(materials),
-            "form": item.form,
+            "form": without_field_order(item.form),
             "process": item.process,
             "result": item.result,
             "status": item.status,
@@ -388,7 +403,7 @@ def bundle_record(bundle: Bundle, *, theme_codes: Iterable[str], item_codes: Ite
             "summary": bundle.summary,
             "committed_days": bundle.committed_days,
         },
-        bundle.extra,
+        without_form_orders(bundle.extra or {}),
     )
 
 

@@ -52,6 +52,7 @@ from tongban.catalog.format import (
     record_of,
     theme_record,
 )
+from tongban.catalog.form_order import with_field_order, with_form_orders
 from tongban.catalog.models import (
     Bundle,
     BundleItem,
@@ -257,6 +258,7 @@ class _Check:
         self.themes: dict[str, tuple[int, ThemeLine]] = {}
         self.bundles: dict[str, tuple[int, BundleLine]] = {}
         self.items: dict[str, int] = {}
+        self.item_days: dict[str, int] = {}  # 承诺办结时限 of the file's items, for the bundle checks
         self.item_departments: dict[str, list[str]] = defaultdict(list)
         self.item_themes: dict[str, list[str]] = defaultdict(list)
         self.item_parents: list[tuple[str, str]] = []
@@ -357,6 +359,7 @@ class _Check:
         if failed:
             return
         self.items[code] = number
+        self.item_days[code] = item.committed_days
         self.records.add(number, record_of(item))
         self.regions.add(item.region)
         self.item_departments[item.department].append(code)
@@ -417,6 +420,7 @@ class _Check:
         items_in_db = _existing(ServiceItem, "code", item_refs)
         theme_refs = {c for _, line in self.bundles.values() for c in line.themes if c not in self.themes}
         themes_in_db = _existing(Theme, "code", theme_refs)
+        days_in_db = dict(ServiceItem.objects.filter(code__in=items_in_db).values_list("code", "committed_days"))
         for code, (number, line) in list(self.bundles.items()):
             missing = [c for c in line.items if c not in self.items and c not in items_in_db]
             if missing:
@@ -427,6 +431,9 @@ class _Check:
             if unknown:
                 self.warn(number, "themes", "以下主题不存在，已忽略：" + "、".join(unknown))
                 line.themes = [c for c in line.themes if c not in unknown]
+            days = {c: self.item_days[c] if c in self.item_days else days_in_db.get(c, 0) for c in line.items}
+            for issue in rules.check_bundle(committed_days=line.committed_days, items=days, extra=line.model_extra):
+                self.warn(number, issue.field, issue.message)
 
     def clean_references(self, record: dict[str, Any]) -> dict[str, Any]:
         """Drop the references `resolve` found nowhere (already warned about)."""
@@ -678,7 +685,7 @@ class _Write:
             bundle.aliases = line.aliases
             bundle.summary = line.summary or ""
             bundle.committed_days = line.committed_days
-            bundle.extra = line.model_extra or {}
+            bundle.extra = with_form_orders(line.model_extra or {})
             bundle.position = position
             bundle.save()
             BundleItem.objects.filter(bundle=bundle).delete()
@@ -799,7 +806,7 @@ def _item_values(record: dict[str, Any], digest: str, json: Callable[[Any], Any]
         get("scope", ""),
         json(get("channels", [])),
         json(get("fee")),
-        json(get("form")),
+        json(with_field_order(get("form"))),
         get("process", ""),
         json(get("result")),
         get("status", ItemStatus.ACTIVE),
@@ -850,7 +857,7 @@ def item_from_record(record: dict[str, Any], digest: str) -> ServiceItem:
         scope=record.get("scope", ""),
         channels=record.get("channels", []),
         fee=record.get("fee"),
-        form=record.get("form"),
+        form=with_field_order(record.get("form")),
         process=record.get("process", ""),
         result=record.get("result"),
         status=record.get("status", ItemStatus.ACTIVE),

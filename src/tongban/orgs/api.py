@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from tongban.accounts.models import User
 from tongban.accounts.permissions import ensure_can
 from tongban.accounts.selectors import staff_of_department
+from tongban.api.schemas import ErrorOut
 from tongban.orgs.models import Department, Region
 
 router = Router(tags=["orgs"])
@@ -51,7 +52,10 @@ def list_departments(request: HttpRequest) -> list[DepartmentOut]:
     ]
 
 
-@router.get("/departments/{code}/staff", response=list[StaffOut])
+@router.get(
+    "/departments/{code}/staff",
+    response={200: list[StaffOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
 def department_staff(request: HttpRequest, code: str) -> list[StaffOut]:
     """Staff of a department: only its own staff and supervisors above it may see this."""
     department = get_object_or_404(Department.objects.select_related("region"), code=code)

@@ -190,7 +190,9 @@ def act_for(request: HttpRequest) -> HttpResponse:
     if not target:
         request.session.pop("acting_for", None)
         return redirect("portal:account")
-    company = get_object_or_404(User, pk=target, kind=UserKind.LEGAL_PERSON)
+    if not (target.isascii() and target.isdigit() and len(target) <= 18):
+        raise Http404  # not an account number at all (company=abc): no such company, not a server error
+    company = get_object_or_404(User, pk=int(target), kind=UserKind.LEGAL_PERSON)
     ensure_can(request.user, "accounts.act_for", company)
     request.session["acting_for"] = company.pk
     messages.success(request, _("您正在以“%(name)s”的身份办理业务。") % {"name": company.name})

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from tongban.api.errors import ApiError
+from tongban.api.schemas import ErrorOut
 from tongban.search import services
 from tongban.search.engine import Filters
 
@@ -39,7 +40,7 @@ class SearchOut(Schema):
     results: list[HitOut]
 
 
-@router.get("/search", auth=None, response=SearchOut)
+@router.get("/search", auth=None, response={200: SearchOut, 400: ErrorOut, 422: ErrorOut})
 def search(request: HttpRequest, params: Query[SearchIn]) -> SearchOut:
     """搜索服务事项和一件事 (simplified, traditional, pinyin, initials and everyday words all work)."""
     if not params.q.strip():

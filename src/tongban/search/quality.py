@@ -143,7 +143,8 @@ def api_search(limit: int = 10) -> SearchFunction:
     client = Client()
 
     def run(q: str) -> list[str]:
-        response = client.get("/api/v1/catalog/search", {"q": q, "limit": str(limit)})
+        # secure: as a browser reaches it in production (HTTPS; plain HTTP is redirected there)
+        response = client.get("/api/v1/catalog/search", {"q": q, "limit": str(limit)}, secure=True)
         if response.status_code != 200:
             raise RuntimeError(f"search API answered {response.status_code} for {q!r}: {response.content[:200]!r}")
         return [str(r["code"]) for r in response.json()["results"]]

@@ -23,6 +23,7 @@ from tongban.cases.models import (
 from tongban.cases.schema import form_schema_for, validate_answers
 from tongban.cases.selectors import materials_needed, open_case_of
 from tongban.cases.services.common import (
+    N_,
     Upload,
     audit_case,
     check_item_open,
@@ -77,7 +78,8 @@ def save_draft(
 
 @transaction.atomic
 def attach_upload(*, applicant: Any, draft: Draft, material_name: str, upload: UploadedFile) -> MaterialFile:
-    """上传材料 to a draft: checked (type from content, size, PDF, zip bomb, name), hashed, stored."""
+    """上传材料 to a draft: checked (type from content, size, PDF, zip bomb, name), within the quotas
+    (per draft, per applicant per day), hashed, stored."""
     if draft.applicant_id != applicant.pk:
         raise PermissionDenied(_("您没有权限进行此操作。"))
     names = material_names(draft)
@@ -86,6 +88,7 @@ def attach_upload(*, applicant: Any, draft: Draft, material_name: str, upload: U
             _("“%(name)s”不在该事项的材料清单中。") % {"name": material_name}, code="unknown_material"
         )
     checked = upload_checks.check_upload(upload)
+    upload_checks.check_quotas(draft=draft, uploader=applicant, size=checked.size)
 
     def body(stored: list[str]) -> MaterialFile:
         path = upload_checks.store(checked)
@@ -169,7 +172,7 @@ def submit_application(
         if draft is not None:
             Draft.objects.filter(pk=draft.pk).update(submitted_case=case)
         audit_case(case, actor=applicant, action="submit", channel=channel, materials=len(checked) + len(draft_files))
-        notify_applicant(case, headline=_("已收到您的申请"), query_code=query_code)
+        notify_applicant(case, headline=N_("已收到您的申请"), query_code=query_code)
         case.query_code_plain = query_code  # type: ignore[attr-defined]
         return case
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from tongban.accounts.permissions import ensure_can
 from tongban.cases import flow, numbers
 from tongban.cases import uploads as upload_checks
+from tongban.cases.decision_documents import outcome_word
 from tongban.cases.models import (
     FINAL_STATUSES,
     Case,
@@ -34,12 +35,14 @@ from tongban.cases.schema import merged_form_for, share_of, validate_answers
 from tongban.cases.selectors import material_list_of, merged_materials_for
 from tongban.cases.services import starting
 from tongban.cases.services.common import (
+    N_,
     Upload,
     audit_case,
     check_item_open,
     notify_applicant,
     record_event,
     save_case,
+    source_language,
 )
 from tongban.cases.services.keys import clean_key, submit_once, submitted_with_key
 from tongban.cases.services.materials import attach_reused, check_materials, store_files, store_materials
@@ -138,7 +141,7 @@ def submit_bundle(
         )
         clock.refresh(parent)
         parent.save(update_fields=["due_on", "warn_on", "clock_state"])
-        record_event(parent, actor=applicant, action="submit", label=_("一件事联合申报"))
+        record_event(parent, actor=applicant, action="submit", label=N_("一件事联合申报"))
         store_materials(parent, owner=applicant, checked=checked, stored=[], paths=paths)
         if draft_files:
             MaterialFile.objects.filter(pk__in=[m.pk for m in draft_files]).update(case=parent)
@@ -173,8 +176,8 @@ def submit_bundle(
         )
         notify_applicant(
             parent,
-            headline=_("已收到您的一件事申请"),
-            detail=_("%(count)s 个事项由相关部门办理，最迟 %(due)s 全部办结。")
+            headline=N_("已收到您的一件事申请"),
+            detail=N_("%(count)s 个事项由相关部门办理，最迟 %(due)s 全部办结。")
             % {"count": len(children), "due": parent.due_on},
             query_code=query_code,
         )
@@ -235,21 +238,24 @@ def update_parent(parent: Case) -> None:
     _tell(
         parent,
         stage="concluded",
-        headline=_("一件事办结"),
-        detail=_("%(done)s 个事项准予办理，共 %(count)s 个。%(results)s")
+        headline=N_("一件事办结"),
+        detail=N_("%(done)s 个事项准予办理，共 %(count)s 个。%(results)s")
         % {"done": done, "count": len(children), "results": parent.decision_text},
     )
 
 
 def _outcome(child: Case) -> str:
+    """One item's line in the bundle's stored decision text, in the platform's language."""
+    with source_language():
+        word = outcome_word(child)
     result = str(((child.item.result if child.item else None) or {}).get("name") or "")
     if child.decision == "approved" and result:
-        return _("%(item)s：%(status)s，结果：《%(result)s》") % {
+        return N_("%(item)s：%(status)s，结果：《%(result)s》") % {
             "item": child.title,
-            "status": child.get_status_display(),
+            "status": word,
             "result": result,
         }
-    return f"{child.title}：{child.get_status_display()}"
+    return f"{child.title}：{word}"
 
 
 # --- what the applicant hears: the bundle, once per stage -------------------------------------------
@@ -292,8 +298,8 @@ def _speak(parent: Case, news: Case | None = None) -> None:
             _tell(
                 parent,
                 stage=f"supplement_{notice.pk}",
-                headline=_("待补正"),
-                detail=_("“%(item)s”需要补正：%(list)s。请在本一件事的页面中补正。")
+                headline=N_("待补正"),
+                detail=N_("“%(item)s”需要补正：%(list)s。请在本一件事的页面中补正。")
                 % {"item": child.title, "list": listing},
             )
     accepted = all(c.accepted_at is not None or c.status in FINAL_STATUSES for c in children)
@@ -301,8 +307,8 @@ def _speak(parent: Case, news: Case | None = None) -> None:
         _tell(
             parent,
             stage="accepted",
-            headline=_("各事项均已受理"),
-            detail=_("最迟 %(due)s 办结。") % {"due": parent.due_on},
+            headline=N_("各事项均已受理"),
+            detail=N_("最迟 %(due)s 办结。") % {"due": parent.due_on},
         )
 
 
@@ -327,7 +333,7 @@ def start_followers(case: Case) -> None:
         follower.submitted_at = timezone.now()
         follower.intake_deadline = clock.intake_deadline(timezone.localdate())
         follower.save(update_fields=["status", "submitted_at", "intake_deadline"])
-        record_event(follower, actor=None, action="start", label=_("前序事项已办结，开始办理"))
+        record_event(follower, actor=None, action="start", label=N_("前序事项已办结，开始办理"))
         starting.after_start(follower, state, actor=None)
     if case.bundle_case_id is not None:
         speak_for_bundle(case)  # followers accepted on receipt may complete a stage
@@ -337,8 +343,8 @@ def stop_followers(case: Case) -> None:
     for follower in Case.objects.filter(waits_for=case, status=CaseStatus.WAITING):
         follower.status = CaseStatus.CONCLUDED
         follower.concluded_at = timezone.now()
-        follower.decision_text = _("前序事项“%(name)s”未获准予，本事项终止办理。") % {"name": case.title}
+        follower.decision_text = N_("前序事项“%(name)s”未获准予，本事项终止办理。") % {"name": case.title}
         follower.version += 1
         save_case(follower, "status", "concluded_at", "decision_text")
-        record_event(follower, actor=None, action="stop", label=_("终止办理"), comment=follower.decision_text)
+        record_event(follower, actor=None, action="stop", label=N_("终止办理"), comment=follower.decision_text)
         stop_followers(follower)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from tongban.cases.errors import Conflict
 from tongban.cases.models import (
@@ -27,7 +30,27 @@ from tongban.notices.services import post_message, queue_email, queue_sms
 
 T = TypeVar("T")
 Upload = tuple[str, UploadedFile]
-STALE = _("该办件已被他人处理或已更新，请刷新页面后重试。")
+STALE = gettext_lazy("该办件已被他人处理或已更新，请刷新页面后重试。")
+
+#: Texts the services store (history labels and comments, messages): written in the platform's
+#: language (zh-Hans, the source strings) whatever the clerk's or applicant's page language, and
+#: shown in each reader's language by tongban.cases.event_labels. Errors keep `_`: they are
+#: answered to the person who caused them, in their language.
+N_ = gettext_noop
+
+
+@contextmanager
+def source_language() -> Iterator[None]:
+    """Inside: texts are rendered as the platform stores them, in zh-Hans."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+def in_source_language(text: str | Promise) -> str:
+    """A lazily translated text (a choice label) as the platform stores it: in zh-Hans."""
+    with source_language():
+        return str(text)
+
 
 # --- helpers --------------------------------------------------------------------------------------
 
@@ -84,11 +107,11 @@ def notify_applicant(case: Case, *, headline: str, detail: str = "", sms: bool =
 
         speak_for_bundle(case)
         return
-    title = _("%(what)s：%(headline)s") % {"what": case.title, "headline": headline}
-    body = _("办件编号 %(number)s。%(detail)s") % {"number": case.number, "detail": detail}
+    title = N_("%(what)s：%(headline)s") % {"what": case.title, "headline": headline}
+    body = N_("办件编号 %(number)s。%(detail)s") % {"number": case.number, "detail": detail}
     post_message(recipient=case.applicant, title=title, body=body.strip(), link=f"/cases/{case.number}/")
     if sms and case.applicant.phone:
-        code = _("查询码 %(code)s。") % {"code": query_code} if query_code else ""
+        code = N_("查询码 %(code)s。") % {"code": query_code} if query_code else ""
         queue_sms(phone=case.applicant.phone, text=f"【通办】{title}。{body.strip()}{code}", secret=query_code)
     if case.applicant.email:
         queue_email(
@@ -111,7 +134,7 @@ def lock_case(case: Case, expected_version: int | None) -> Case:
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
     if not rows.update(version=F("version") + 1):
-        raise Conflict(STALE)
+        raise Conflict(str(STALE))
     fresh = (
         Case.objects.select_for_update(of=("self",))
         .select_related("item", "bundle", "department__region", "applicant")

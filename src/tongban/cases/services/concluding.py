@@ -26,6 +26,7 @@ from tongban.cases.models import (
 )
 from tongban.cases.services import bundles
 from tongban.cases.services.common import (
+    N_,
     announce_status,
     audit_case,
     lock_case,
@@ -62,8 +63,8 @@ def conclude(case: Case, result: dict[str, Any], *, actor: Any, text: str = "") 
     clock.close_pauses(case)
     comment = case.decision_text
     if case.rule:
-        comment = _("依据规则自动办理：%(rule)s") % {"rule": case.rule}
-    announce_status(case, actor=actor, action="decide", label=label, comment=comment)
+        comment = N_("依据规则自动办理：%(rule)s") % {"rule": case.rule}
+    announce_status(case, actor=actor, action="decide", label=label, comment=comment, notify=False)
     if case.decision == "approved" and case.item is not None and (case.item.result or {}).get("name"):
         result_info = case.item.result or {}
         MaterialFile.objects.create(
@@ -74,8 +75,10 @@ def conclude(case: Case, result: dict[str, Any], *, actor: Any, text: str = "") 
             certificate_type=str(result_info.get("certificate_type") or ""),
         )
     decision_documents.issue(case=case, outcome=str(decision or ""))  # 办理结果文书
+    pickup = _deliver_on_approval(case) if case.decision == "approved" else ""
+    # one message for the decision, with where to collect a paper result
+    notify_applicant(case, headline=label, detail="".join(part for part in (comment, pickup) if part))
     if case.decision == "approved":
-        _deliver_on_approval(case)
         bundles.start_followers(case)
     else:
         bundles.stop_followers(case)
@@ -97,24 +100,22 @@ def _move_bundle_on(parent_id: int) -> None:
         decision_documents.issue_for_bundle(parent)
 
 
-def _deliver_on_approval(case: Case) -> None:
+def _deliver_on_approval(case: Case) -> str:
     """送达 at approval: an electronic result reaches the applicant's account at once; a paper result
-    waits at the window (the applicant sees "待领取" and where to go)."""
+    waits at the window. Returns what the decision's message adds: where to collect it."""
     if case.bundle_case_id is not None:
-        return  # a bundle's items are delivered with the bundle
+        return ""  # a bundle's items are delivered with the bundle
     result_name = str((case.item.result or {}).get("name") or "") if case.item is not None else ""
-    what = f"《{result_name}》" if result_name else _("办理结果")
+    what = f"《{result_name}》" if result_name else N_("办理结果")
     if case.delivery == DeliveryMethod.ELECTRONIC:
         case.delivered_at = case.concluded_at
         case.save(update_fields=["delivered_at"])
-        record_event(case, actor=None, action="deliver", label=_("电子送达：%(what)s已送达您的账户") % {"what": what})
-        return
-    notify_applicant(
-        case,
-        headline=_("办理结果待领取"),
-        detail=_("请携带本人身份证件到%(department)s窗口领取%(what)s。")
-        % {"department": case.department.name, "what": what},
-    )
+        record_event(case, actor=None, action="deliver", label=N_("电子送达：%(what)s已送达您的账户") % {"what": what})
+        return ""
+    return N_("请携带本人身份证件到%(department)s窗口领取%(what)s。") % {
+        "department": case.department.name,
+        "what": what,
+    }
 
 
 @transaction.atomic
@@ -125,7 +126,7 @@ def record_delivery(*, case: Case, clerk: Any, expected_version: int, note: str 
     case.delivered_at = timezone.now()
     save_case(case, "delivered_at")
     audit_case(case, actor=clerk, action="deliver", note=note.strip())
-    announce_status(case, actor=clerk, action="deliver", label=_("已领取办理结果（窗口送达）"), comment=note.strip())
+    announce_status(case, actor=clerk, action="deliver", label=N_("已领取办理结果（窗口送达）"), comment=note.strip())
     return case
 
 
@@ -151,7 +152,7 @@ def withdraw_on_request(*, case: Case, clerk: Any, reason: str, expected_version
         raise ValidationError(_("请写明申请人提出撤回的方式和理由。"), code="reason_required")
     case = lock_case(case, expected_version)
     guards.check_withdraw_on_request(clerk, case, None)
-    text = _("应申请人要求撤回：%(reason)s") % {"reason": reason}
+    text = N_("应申请人要求撤回：%(reason)s") % {"reason": reason}
     for child in case.children.exclude(status__in=FINAL_STATUSES):
         _withdraw_one(child, clerk, text, update_parent=False, action="withdraw_on_request")
     _withdraw_one(case, clerk, text, action="withdraw_on_request")
@@ -169,7 +170,7 @@ def _withdraw_one(case: Case, actor: Any, reason: str, *, update_parent: bool = 
     CaseTask.objects.filter(case=case).exclude(status=TaskStatus.DONE).update(status=TaskStatus.DONE, done_at=now)
     clock.close_pauses(case)
     audit_case(case, actor=actor, action=action, reason=reason)
-    announce_status(case, actor=actor, action="withdraw", label=_("已撤回"), comment=reason.strip())
+    announce_status(case, actor=actor, action="withdraw", label=N_("已撤回"), comment=reason.strip())
     bundles.stop_followers(case)
     if update_parent and case.bundle_case_id is not None:
         _move_bundle_on(case.bundle_case_id)

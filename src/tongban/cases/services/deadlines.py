@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tongban.cases import flow
 from tongban.cases.models import (
@@ -16,6 +15,7 @@ from tongban.cases.models import (
     TaskStatus,
 )
 from tongban.cases.services.common import (
+    N_,
     finish_task,
     record_event,
     save_case,
@@ -47,7 +47,7 @@ def _expire_supplement(case_id: int, today: Any) -> str:
         return ""
     task = next((t for t in case.tasks.all() if t.status != TaskStatus.DONE and t.waits_for_applicant), None)
     days = supplement_deadline_days()
-    text = _("自告知补正之日起 %(days)s 日内未补正，依规办结。") % {"days": days}
+    text = N_("自告知补正之日起 %(days)s 日内未补正，依规办结。") % {"days": days}
     if task is not None and "expired" in flow.outcomes_of(task, case):
         step = flow.complete(case, task, outcome="expired")
         finish_task(task, None, "expired")
@@ -116,8 +116,8 @@ def _auto_accept(case_id: int, today: Any) -> str:
     for user in watchers_of(case):
         post_message(
             recipient=user,
-            title=_("办件 %(number)s 逾期未告知补正，已视为受理") % {"number": case.number},
-            body=_("请尽快办理，办理时限自收到申请之日起计算。"),
+            title=N_("办件 %(number)s 逾期未告知补正，已视为受理") % {"number": case.number},
+            body=N_("请尽快办理，办理时限自收到申请之日起计算。"),
             link=f"/console/cases/{case.number}/",
         )
     return case.number
@@ -140,7 +140,7 @@ def _flag(case_id: int, today: Any) -> tuple[str, str] | None:
     if case.clock_state == ClockState.GREEN:
         return None
     state = str(case.clock_state)
-    label = _("超期") if state == ClockState.RED else _("即将到期")
+    label = N_("超期") if state == ClockState.RED else N_("即将到期")
     record_event(case, actor=None, action=f"clock_{state}", label=label, public=False)
     audit.record(
         actor=None,
@@ -152,9 +152,9 @@ def _flag(case_id: int, today: Any) -> tuple[str, str] | None:
     for user in watchers_of(case):
         post_message(
             recipient=user,
-            title=_("【%(label)s】办件 %(number)s（%(title)s）")
+            title=N_("【%(label)s】办件 %(number)s（%(title)s）")
             % {"label": label, "number": case.number, "title": case.title},
-            body=_("办结期限 %(due)s。") % {"due": case.due_on},
+            body=N_("办结期限 %(due)s。") % {"due": case.due_on},
             link=f"/console/cases/{case.number}/",
         )
     return state, case.number

@@ -19,6 +19,7 @@ from tongban.cases.models import (
 )
 from tongban.cases.permissions import works_task
 from tongban.cases.services.common import (
+    N_,
     announce_status,
     audit_case,
     finish_task,
@@ -42,7 +43,7 @@ def claim_task(*, task: CaseTask, clerk: Any, expected_version: int) -> CaseTask
     if not rows:
         raise Conflict(_("该任务已被他人认领或已办理，请刷新后重试。"))
     task.refresh_from_db()
-    record_event(case, actor=clerk, action="claim", label=_("认领：%(task)s") % {"task": task.name}, public=False)
+    record_event(case, actor=clerk, action="claim", label=N_("认领：%(task)s") % {"task": task.name}, public=False)
     audit_case(case, actor=clerk, action="claim", task=task.name)
     return task
 
@@ -63,7 +64,9 @@ def release_task(*, task: CaseTask, clerk: Any, expected_version: int) -> CaseTa
     if not rows:
         raise Conflict(_("该任务已被他人处理或已更新（不再是办理中状态），请刷新后重试。"))
     task.refresh_from_db()
-    record_event(case, actor=clerk, action="release", label=_("退回待办：%(task)s") % {"task": task.name}, public=False)
+    record_event(
+        case, actor=clerk, action="release", label=N_("退回待办：%(task)s") % {"task": task.name}, public=False
+    )
     audit_case(case, actor=clerk, action="release", task=task.name)
     return task
 
@@ -95,7 +98,7 @@ def refuse_at_intake(*, case: Case, clerk: Any, reasons: list[str], legal_basis:
     take_task(task, clerk)
     step = flow.complete(case, task, outcome="refuse", reasons=reasons)
     finish_task(task, clerk, "refuse")
-    text = _("不予受理理由：%(reasons)s。依据：%(basis)s") % {
+    text = N_("不予受理理由：%(reasons)s。依据：%(basis)s") % {
         "reasons": "；".join(reasons),
         "basis": legal_basis.strip(),
     }
@@ -117,7 +120,7 @@ def review_case(*, case: Case, clerk: Any, agree: bool, comment: str, expected_v
     flow.sync_tasks(case, step.state)
     case.status = CaseStatus.IN_REVIEW
     save_case(case, "status", "workflow_state", "process_version")
-    label = _("审查通过") if agree else _("审查意见：不同意")
+    label = N_("审查通过") if agree else N_("审查意见：不同意")
     record_event(case, actor=clerk, action="review", label=label, comment=comment, public=True)
     audit_case(case, actor=clerk, action="review", agree=agree, comment=comment)
     if step.finished and step.result is not None:
@@ -170,7 +173,7 @@ def transfer_case(*, case: Case, clerk: Any, department: Department, reason: str
         case,
         actor=clerk,
         action="transfer",
-        label=_("移交至%(to)s") % {"to": department.name},
+        label=N_("移交至%(to)s") % {"to": department.name},
         comment=reason.strip(),
     )
     return case

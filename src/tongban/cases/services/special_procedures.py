@@ -16,8 +16,10 @@ from tongban.cases.models import (
     PauseKind,
 )
 from tongban.cases.services.common import (
+    N_,
     announce_status,
     audit_case,
+    in_source_language,
     lock_case,
     save_case,
 )
@@ -51,7 +53,7 @@ def start_special_procedure(
         case,
         actor=clerk,
         action="special_procedure",
-        label=_("进入特别程序：%(kind)s（不计入办理时限）") % {"kind": PauseKind(kind).label},
+        label=N_("进入特别程序：%(kind)s（不计入办理时限）") % {"kind": in_source_language(PauseKind(kind).label)},
         comment=reason.strip(),
     )
     return case
@@ -94,7 +96,7 @@ def _extend(case: Case, *, clerk: Any, reason: str, days: int | None) -> None:
         case,
         actor=clerk,
         action="extend",
-        label=_("经负责人批准延期 %(days)s 个工作日，办结期限至 %(due)s") % {"days": days, "due": case.due_on},
+        label=N_("经负责人批准延期 %(days)s 个工作日，办结期限至 %(due)s") % {"days": days, "due": case.due_on},
         comment=reason,
     )
 
@@ -109,5 +111,5 @@ def end_special_procedure(*, case: Case, clerk: Any, expected_version: int) -> C
     clock.refresh(case)
     save_case(case, "status", "due_on", "warn_on", "clock_state")
     audit_case(case, actor=clerk, action="end_special_procedure")
-    announce_status(case, actor=clerk, action="special_procedure_end", label=_("特别程序结束，恢复计时"))
+    announce_status(case, actor=clerk, action="special_procedure_end", label=N_("特别程序结束，恢复计时"))
     return case

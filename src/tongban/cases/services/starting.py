@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tongban.cases import flow, numbers
 from tongban.cases.models import (
@@ -19,6 +18,7 @@ from tongban.cases.models import (
 )
 from tongban.cases.services import concluding
 from tongban.cases.services.common import (
+    N_,
     announce_status,
     finish_task,
     record_event,
@@ -85,13 +85,13 @@ def new_case(
     if state is not None:
         flow.store(case, state)  # written with the INSERT, not by a second UPDATE
     case.save(force_insert=True)
-    record_event(case, actor=applicant if filed_by is None else filed_by, action="submit", label=_("申报"))
+    record_event(case, actor=applicant if filed_by is None else filed_by, action="submit", label=N_("申报"))
     if state is not None and flow.needs_decision_on_the_spot(item):
         record_event(
             case,
             actor=None,
             action="instant",
-            label=_("即办件：请当场受理、审查并作出决定"),
+            label=N_("即办件：请当场受理、审查并作出决定"),
             public=False,
         )
     if state is not None:
@@ -101,7 +101,7 @@ def new_case(
             case,
             actor=None,
             action="wait",
-            label=_("等待前序事项“%(name)s”办结") % {"name": waits_for.title if waits_for else ""},
+            label=N_("等待前序事项“%(name)s”办结") % {"name": waits_for.title if waits_for else ""},
         )
     return case
 
@@ -155,12 +155,12 @@ def accept_step(
     case.accepted_at = case.submitted_at if on_receipt else timezone.now()
     clock.refresh(case, today)
     if on_receipt:
-        label = _("视为受理（未在 5 个工作日内一次性告知补正）")
-        comment = _("您的申请已依法视为受理。")
+        label = N_("视为受理（未在 5 个工作日内一次性告知补正）")
+        comment = N_("您的申请已依法视为受理。")
     else:
-        label = _("已受理")
+        label = N_("已受理")
         comment = (
-            _("承诺 %(days)s 个工作日内办结，最迟 %(due)s。") % {"days": case.limit_days, "due": case.due_on}
+            N_("承诺 %(days)s 个工作日内办结，最迟 %(due)s。") % {"days": case.limit_days, "due": case.due_on}
             if case.due_on
             else ""
         )

@@ -17,7 +17,7 @@ from tongban.accounts.permissions import acts_in_department
 from tongban.cases import guards
 from tongban.cases.errors import Conflict
 from tongban.cases.models import Case, Supervision
-from tongban.cases.services.common import audit_case, record_event
+from tongban.cases.services.common import N_, audit_case, record_event
 from tongban.timelimits import calendar
 
 #: A reply is due within 1 to this many working days.
@@ -62,7 +62,7 @@ def supervise_case(
         case,
         actor=supervisor,
         action="supervise",
-        label=_("督办：请%(to)s于 %(due)s 前答复") % {"to": to, "due": due.isoformat()},
+        label=N_("督办：请%(to)s于 %(due)s 前答复") % {"to": to, "due": due.isoformat()},
         comment=instruction,
         public=False,
     )
@@ -70,7 +70,7 @@ def supervise_case(
         case,
         actor=supervisor,
         action="supervise",
-        purpose=_("电子监察督办"),
+        purpose=N_("电子监察督办"),
         supervision=supervision.pk,
         clerk=clerk.pk if clerk is not None else None,
         reply_due_on=due.isoformat(),
@@ -97,6 +97,6 @@ def reply_to_supervision(*, supervision: Supervision, clerk: User, reply: str) -
     ):
         raise Conflict(_("这条督办已经答复。"))
     supervision.refresh_from_db()
-    record_event(case, actor=clerk, action="supervision_reply", label=_("督办答复"), comment=reply, public=False)
+    record_event(case, actor=clerk, action="supervision_reply", label=N_("督办答复"), comment=reply, public=False)
     audit_case(case, actor=clerk, action="reply_supervision", supervision=supervision.pk)
     return supervision

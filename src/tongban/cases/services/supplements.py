@@ -25,6 +25,7 @@ from tongban.cases.models import (
 from tongban.cases.schema import form_schema_for, validate_answers
 from tongban.cases.selectors import form_schema_of_case
 from tongban.cases.services.common import (
+    N_,
     Upload,
     announce_status,
     audit_case,
@@ -69,8 +70,8 @@ def request_supplement(
         case,
         actor=clerk,
         action="request_supplement",
-        label=_("待补正"),
-        comment=_("请补正：%(list)s") % {"list": listing},
+        label=N_("待补正"),
+        comment=N_("请补正：%(list)s") % {"list": listing},
     )
     return supplement
 
@@ -159,7 +160,7 @@ def submit_supplement(
             claim_next(case, supplement.requested_by)  # the clerk who asked continues
         file_count = len(extra) + sum(len(v) for v in files.values())
         audit_case(case, actor=applicant, action="submit_supplement", files=file_count, replies=len(texts))
-        announce_status(case, actor=applicant, action="supplement", label=_("已补正"))
+        announce_status(case, actor=applicant, action="supplement", label=N_("已补正"))
         return case
 
     return with_file_cleanup(body)

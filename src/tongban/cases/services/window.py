@@ -32,6 +32,7 @@ from tongban.cases.selectors import materials_needed
 from tongban.cases.services import concluding
 from tongban.cases.services.applying import ensure_no_open_case
 from tongban.cases.services.common import (
+    N_,
     Upload,
     audit_case,
     check_item_open,
@@ -127,7 +128,7 @@ def file_at_window(
             MaterialFile.objects.filter(pk__in=[m.pk for m in held]).update(case=case, owner=person)
             Draft.objects.filter(pk__in=[draft.pk] if draft else []).update(submitted_case=case)
         attach_reused(case, needs, given)
-        record_event(case, actor=clerk, action="consent", label=_("申请人当场授权窗口代为填报"), public=False)
+        record_event(case, actor=clerk, action="consent", label=N_("申请人当场授权窗口代为填报"), public=False)
         audit_case(case, actor=clerk, action="file_at_window", purpose=gettext_noop("综合窗口受理"))
         if case.status == CaseStatus.SUBMITTED and intake_for(clerk, case):
             task = next(t for t in case.tasks.all() if t.bpmn_id == "accept" and t.status != TaskStatus.DONE)
@@ -137,17 +138,17 @@ def file_at_window(
             audit_case(case, actor=clerk, action="accept", purpose=gettext_noop("综合窗口受理"))
             if step is not None and step.finished and step.result is not None:
                 concluding.conclude(case, step.result, actor=clerk)
-        state = _("已受理") if case.status == CaseStatus.ACCEPTED else _("已收件，待承办部门受理")
+        state = N_("已受理") if case.status == CaseStatus.ACCEPTED else N_("已收件，待承办部门受理")
         queue_sms(
             phone=phone,
-            text=_("【通办】您在窗口申请的“%(item)s”%(state)s。办件编号 %(number)s，查询码 %(code)s。")
+            text=N_("【通办】您在窗口申请的“%(item)s”%(state)s。办件编号 %(number)s，查询码 %(code)s。")
             % {"item": item.name, "state": state, "number": case.number, "code": query_code},
             secret=query_code,
         )
         post_message(
             recipient=person,
-            title=_("%(item)s：窗口已收到您的申请") % {"item": item.name},
-            body=_("办件编号 %(number)s，%(state)s。") % {"number": case.number, "state": state},
+            title=N_("%(item)s：窗口已收到您的申请") % {"item": item.name},
+            body=N_("办件编号 %(number)s，%(state)s。") % {"number": case.number, "state": state},
             link=f"/cases/{case.number}/",
         )
         case.query_code_plain = query_code  # type: ignore[attr-defined]

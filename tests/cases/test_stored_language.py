@@ -1,0 +1,42 @@
+"""History and messages are stored in the platform's language (zh-Hans) whoever acted in which
+language; each reader then sees them in theirs (tongban.cases.event_labels)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from tests.cases.conftest import submit
+from tongban.cases import services
+from tongban.cases.models import Case, CaseEvent
+from tongban.notices.models import Message
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(case):
+    return Case.objects.get(pk=case.pk)
+
+
+def test_a_clerk_working_in_english_stores_the_history_in_chinese(item, people, media):
+    with translation.override("en"):
+        case = submit(people["zhangsan"], item)
+        services.accept_case(case=fresh(case), clerk=people["chuangkou"], expected_version=fresh(case).version)
+        case = fresh(case)
+        services.start_special_procedure(
+            case=case, clerk=people["kezhang"], kind="inspection", reason="现场核查", expected_version=case.version
+        )
+    labels = list(CaseEvent.objects.filter(case=case).values_list("label", flat=True))
+    assert "申报" in labels and "已受理" in labels
+    assert "进入特别程序：现场核查（不计入办理时限）" in labels
+    assert not any("Accepted" in label or "inspection" in label.lower() for label in labels)
+    for message in Message.objects.filter(recipient=people["zhangsan"]):
+        assert message.title.isascii() is False and "Received" not in message.title
+
+
+def test_errors_still_answer_in_the_language_of_the_person_who_caused_them(item, people, media):
+    submit(people["zhangsan"], item)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        submit(people["zhangsan"], item, key="second")
+    assert "already" in refused.value.messages[0].lower()
