@@ -7,15 +7,29 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: demo test test-postgres test-e2e lint bench bench-quick serve install system-deps schema clean
+.PHONY: demo test test-postgres test-e2e lint bench bench-quick serve install lock audit system-deps schema clean
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions CI tested (requirements.lock, with hashes), then the project itself without
+# resolving anything again. After changing dependencies in pyproject.toml: `make lock`, test, commit both.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q -e . --no-deps
 	@touch $@
 
 install: $(VENV)/.installed
+
+# requirements.lock from pyproject.toml (runtime + dev extras, hashes), resolved by uv for this Python
+lock:
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@test -x $(VENV)/bin/uv || $(PY) -m pip install -q uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python $(PY) \
+		--custom-compile-command "make lock" --output-file requirements.lock
+
+# Known vulnerabilities in the locked dependencies (pip-audit; needs the network to the vulnerability
+# database). Exit 1: vulnerabilities found; 2: the database could not be reached (scripts/audit.sh says which).
+audit: install
+	@bash scripts/audit.sh
 
 system-deps:
 	@bash scripts/system-deps.sh

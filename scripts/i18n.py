@@ -49,6 +49,7 @@ def main() -> int:
             "en",
             "--no-location",
             "--no-obsolete",
+            "--keyword=N_",  # the services' gettext_noop alias for texts they store
             "--ignore",
             "tests/*",
             "--ignore",
@@ -78,7 +79,7 @@ def main() -> int:
     missing = []
     for entry in english:
         _forget_fuzzy_guess(entry)
-        if entry.msgid in table:
+        if entry.msgid in table and not entry.msgctxt:  # a context's wording is written in the .po itself
             entry.msgstr = table[entry.msgid]
         elif entry.msgid_plural:
             if not all(entry.msgstr_plural.values()):

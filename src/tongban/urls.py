@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("tongban.portal.urls")),
 ]
 
+handler400 = "tongban.core.views.bad_request"
 handler500 = "tongban.core.views.server_error"

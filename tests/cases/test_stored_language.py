@@ -40,3 +40,23 @@ def test_errors_still_answer_in_the_language_of_the_person_who_caused_them(item,
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         submit(people["zhangsan"], item, key="second")
     assert "already" in refused.value.messages[0].lower()
+
+
+def test_an_english_reader_sees_messages_in_english_with_the_item_name_as_catalogued(item, people, media):
+    from django.test import Client
+
+    case = submit(people["zhangsan"], item)
+    services.accept_case(case=fresh(case), clerk=people["chuangkou"], expected_version=fresh(case).version)
+    client = Client()
+    client.force_login(people["zhangsan"])
+    client.cookies["django_language"] = "en"
+    inbox = client.get("/messages/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{item.name}: Accepted" in inbox
+    assert f"{item.name}: We have received your application" in inbox
+    accepted = Message.objects.get(recipient=people["zhangsan"], title__endswith="已受理")
+    page = client.get(f"/messages/{accepted.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Case number {case.number}." in page
+    assert "working days" in page  # the promise, in English
+    chinese = Client()
+    chinese.force_login(people["zhangsan"])
+    assert f"{item.name}：已受理" in chinese.get("/messages/").content.decode()

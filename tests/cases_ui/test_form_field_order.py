@@ -80,11 +80,13 @@ def test_a_bundles_apply_page_asks_in_the_catalogues_order() -> None:
 def test_the_console_case_page_shows_the_answers_in_the_catalogues_order() -> None:
     item = ServiceItemFactory(form=SHOP_FORM)
     case = CaseFactory(item=item, answers={"open_date": "2026-03-01", "area": 20, "shop_name": "甜心奶茶店"})
-    html = console_client(StaffFactory(head=True, department=case.department)).get(
-        f"/console/cases/{case.number}/"
-    )
+    html = console_client(StaffFactory(head=True, department=case.department)).get(f"/console/cases/{case.number}/")
     assert html.status_code == 200
-    assert _shown_titles(html.content.decode(), ["店铺名称", "经营面积", "开业日期"]) == ["店铺名称", "经营面积", "开业日期"]
+    assert _shown_titles(html.content.decode(), ["店铺名称", "经营面积", "开业日期"]) == [
+        "店铺名称",
+        "经营面积",
+        "开业日期",
+    ]
 
 
 def test_the_portal_case_page_shows_the_answers_in_the_catalogues_order() -> None:

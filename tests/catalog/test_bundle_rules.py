@@ -33,7 +33,10 @@ def test_the_import_flags_an_item_promising_more_than_its_bundle(db):
     from tongban.catalog.models import Bundle
     from tongban.catalog.services import import_catalogue
 
-    first = import_catalogue(stream=stream(department(), item("440100-A", handling="committed", statutory_days=20, committed_days=10)), actor=None)
+    first = import_catalogue(
+        stream=stream(department(), item("440100-A", handling="committed", statutory_days=20, committed_days=10)),
+        actor=None,
+    )
     assert first.written, first.errors
     report = import_catalogue(
         stream=stream(

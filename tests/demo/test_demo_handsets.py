@@ -112,3 +112,41 @@ def test_current_codes_are_the_demo_staffs_and_right(demo_mode, demo):
     before = f"{totp(device.bin_key, step=device.step, t0=device.t0 + device.step, digits=device.digits):06d}"
     assert codes["kezhang"] in (now, before)
     assert re.fullmatch(r"\d{6}", codes["admin"])
+
+
+# --- what a visitor of the demo does with them ----------------------------------------------------
+
+
+def test_a_code_shown_on_the_console_log_in_page_logs_the_demo_clerk_in(demo_mode, demo):
+    from tongban.demo.people import DEMO_PASSWORD
+
+    client = Client()
+    page = client.get("/console/login/").content.decode()
+    code = re.search(r'data-user="banli">(\d{6})<', page)
+    assert code is not None
+    response = client.post("/console/login/", {"username": "banli", "password": DEMO_PASSWORD, "otp": code.group(1)})
+    assert response.status_code == 302 and response["Location"] == "/console/"
+    assert "待办" in client.get("/console/").content.decode()
+
+
+def test_a_demo_citizen_logs_in_with_the_sms_code_read_on_the_demo_outbox(
+    demo_mode, demo, django_capture_on_commit_callbacks
+):
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/login/", {"action": "send_code", "phone": ZHANG})
+    page = Client().get("/demo/outbox/").content.decode()  # anyone may read the demo's phones
+    code = re.search(r"验证码[^0-9]*(\d{6})", page)
+    assert code is not None, page[-2000:]
+    response = client.post("/login/", {"action": "sms_login", "phone": ZHANG, "code": code.group(1)})
+    assert response.status_code == 302
+
+
+def test_the_demo_outbox_shows_the_newest_fifty(demo_mode, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # polled: they stay queued
+    for n in range(visible.OUTBOX_SHOWN + 5):
+        queue_sms(phone=ZHANG, text=f"【通办】第 {n} 条")
+    shown = visible.outbox()
+    assert len(shown) == visible.OUTBOX_SHOWN
+    assert shown[0].text == f"【通办】第 {visible.OUTBOX_SHOWN + 4} 条"
+    assert "【通办】第 4 条" not in {s.text for s in shown}

@@ -212,3 +212,16 @@ def test_demo_cases_one_per_state_and_none_added_the_second_time(people, catalog
     assert answers["person_in_charge"] == "李四" and answers["phone"] == "13800000002"  # the applicant's own
     assert "(0 new)" in said(demo_cases)
     assert Case.objects.count() == 5
+
+
+def test_the_demo_clerk_sees_the_demo_cases_clocks(people, catalogue_slice, settings, tmp_path):
+    from tests.conftest import staff_client
+
+    settings.DATA_DIR = tmp_path
+    said(demo_catalog, path=catalogue_slice)
+    said(demo_cases)
+    red = Case.objects.get(idempotency_key="demo-red")
+    yellow = Case.objects.get(idempotency_key="demo-yellow")
+    client = staff_client("banli")
+    assert "超期" in client.get(f"/console/cases/{red.number}/").content.decode()
+    assert "即将超期" in client.get(f"/console/cases/{yellow.number}/").content.decode()

@@ -20,7 +20,8 @@ from tongban.core.registry import Registry
 
 class IdentityCheck(enum.Enum):
     MATCH = "match"
-    NO_MATCH = "no_match"
+    NO_MATCH = "no_match"  # the registry holds the number under another name
+    NOT_FOUND = "not_found"  # the registry does not hold the number at all
     UNAVAILABLE = "unavailable"
 
 
@@ -39,7 +40,9 @@ class LocalPopulationVerifier(IdentityVerifier):
         from tongban.accounts.models import PopulationRecord
 
         record = PopulationRecord.objects.filter(id_number_index=crypto.blind_index(id_number)).first()
-        if record is None or record.name != name.strip():
+        if record is None:
+            return IdentityCheck.NOT_FOUND
+        if record.name != name.strip():
             return IdentityCheck.NO_MATCH
         return IdentityCheck.MATCH
 

@@ -107,27 +107,35 @@ def register_person(
     return user
 
 
-@transaction.atomic
 def verify_real_name(*, user: User) -> User:
-    """基本实名: match name + ID number against the population registry; level 1 → 2."""
+    """基本实名: match name + ID number against the population registry; level 1 → 2.
+
+    A check that does not match is audited too (it commits before the refusal is raised): tries of
+    names against one ID number must stay visible.
+    """
     if not user.id_number or user.id_type != IdType.RESIDENT_ID:
         raise ValidationError(_("请先填写居民身份证号码。"), code="id_missing")
     result = current_verifier().verify(name=user.name, id_number=user.id_number)
     if result is IdentityCheck.UNAVAILABLE:
         raise IdentityUnavailable
-    audit.record(
-        actor=user,
-        action="account.verify_real_name",
-        subject=user,
-        data_subject=user,
-        purpose=_("实名认证"),
-        details={"result": result.value},
-    )
+    with transaction.atomic():
+        audit.record(
+            actor=user,
+            action="account.verify_real_name",
+            subject=user,
+            data_subject=user,
+            purpose=_("实名认证"),
+            details={"result": result.value},
+        )
+        if result is IdentityCheck.MATCH and user.realname_level < RealNameLevel.BASIC:
+            user.realname_level = RealNameLevel.BASIC
+            user.save(update_fields=["realname_level"])
     if result is IdentityCheck.NO_MATCH:
         raise ValidationError(_("姓名与身份证号码不一致，请核对后重试。"), code="identity_mismatch")
-    if user.realname_level < RealNameLevel.BASIC:
-        user.realname_level = RealNameLevel.BASIC
-        user.save(update_fields=["realname_level"])
+    if result is IdentityCheck.NOT_FOUND:
+        raise ValidationError(
+            _("人口库中没有这个身份证号码的登记，请核对号码；仍有疑问请到窗口办理。"), code="identity_not_found"
+        )
     return user
 
 

@@ -126,7 +126,10 @@ def install(api: NinjaAPI) -> None:
             }
             for e in exc.errors
         ]
-        problems = "；".join(f"{f['field']}：{f['message']}" if f["field"] else f["message"] for f in fields[:3])
+        problems = _("；").join(
+            _("%(field)s：%(problem)s") % {"field": f["field"], "problem": f["message"]} if f["field"] else f["message"]
+            for f in fields[:3]
+        )
         message = _("提交的内容有误，请按提示修改：%(problems)s") % {"problems": problems}
         return reply(
             request, 422, "invalid_input", message if fields else _("提交的内容有误，请按提示修改。"), errors=fields

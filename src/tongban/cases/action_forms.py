@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import StaffRole, User
+from tongban.cases.decision_wording import wording_for
 from tongban.cases.models import Case, CaseTask, Supervision
 from tongban.cases.services.supervision import CLERK_ROLES, LONGEST_REPLY_DAYS
 from tongban.orgs.models import Department
@@ -131,7 +132,7 @@ class DecideForm(VersionedForm):
         choices=[("yes", _("准予许可")), ("no", _("不予许可"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": _("请选择准予或不予许可。")},
+        error_messages={"required": _("请选择准予或不予。")},
     )
     decision_text = forms.CharField(
         label=_("决定书内容（必填）"),
@@ -139,6 +140,14 @@ class DecideForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写决定书内容。")},
     )
+
+    def __init__(self, data: Any = None, *, case: Case, target: Target = None, **kwargs: Any) -> None:
+        super().__init__(data, case=case, target=target, **kwargs)
+        # the item's own words: 准予登记 / 不予登记 for a registration, 准予给付 for a benefit …
+        kind = wording_for(case.item)
+        field = self.fields["approve"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("yes", kind.grant), ("no", kind.refuse)]
 
 
 class TransferForm(VersionedForm):

@@ -332,9 +332,7 @@ def load_for_actions(case: Case) -> Case:
     """Fetch once what the checks read (tasks with departments, open 督办) for a page of offers;
     what is already loaded (`selectors.get_case_for`, `selectors.load_case_page`) is not read again."""
     prefetch_related_objects([case], selectors.tasks_with_departments())
-    if "supervisions" in getattr(case, "_prefetched_objects_cache", {}):
-        setattr(case, "open_supervisions", [s for s in case.supervisions.all() if s.replied_at is None])
-    else:
+    if not _all_supervisions_loaded(case):
         prefetch_related_objects(
             [case],
             Prefetch(
@@ -346,7 +344,13 @@ def load_for_actions(case: Case) -> Case:
     return case
 
 
+def _all_supervisions_loaded(case: Case) -> bool:
+    return "supervisions" in getattr(case, "_prefetched_objects_cache", {})
+
+
 def _open_supervisions(case: Case) -> list[Supervision]:
+    if _all_supervisions_loaded(case):
+        return [s for s in case.supervisions.all() if s.replied_at is None]
     found: list[Supervision] | None = getattr(case, "open_supervisions", None)
     if found is None:
         found = list(case.supervisions.filter(replied_at__isnull=True).select_related("department__region"))

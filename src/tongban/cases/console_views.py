@@ -28,6 +28,7 @@ from tongban.cases.form_rendering import display_answers
 from tongban.cases.models import Case, CaseTask, Supervision, TaskStatus
 from tongban.cases.supplement_items import SupplementItem, items_of
 from tongban.cases.views import result_file_response
+from tongban.catalog.form_order import ordered_properties
 from tongban.console.decorators import staff_required
 from tongban.timelimits import calendar
 from tongban.timelimits.selectors import ClockWords, clock_words
@@ -170,8 +171,9 @@ def oversight(request: HttpRequest) -> HttpResponse:
 # --- the case page ---------------------------------------------------------------------------------
 
 
-def masked_answers(case: Case) -> list[tuple[str, str]]:
-    return display_answers(selectors.form_schema_of_case(case), selectors.masked_answers(case))
+def masked_answers(case: Case, schema: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    schema = selectors.form_schema_of_case(case) if schema is None else schema
+    return display_answers(schema, selectors.masked_answers(case, schema))
 
 
 def _case_context(request: HttpRequest, case: Case, posted: Panel | None = None) -> dict[str, Any]:
@@ -182,10 +184,11 @@ def _case_context(request: HttpRequest, case: Case, posted: Panel | None = None)
     today = timezone.localdate()
     state, ratio = case.time_status
     tasks = [t for t in case.tasks.all() if t.status != TaskStatus.DONE]
+    schema = selectors.form_schema_of_case(case)  # a bundle's merged form is read once
     return {
         "case": case,
         "result_document": decision_documents.document_of(case),
-        "answers": masked_answers(case),
+        "answers": masked_answers(case, schema),
         "materials": list(case.materials.all()),
         "events": list(case.events.all()),
         "pauses": list(case.clock_pauses.all()),
@@ -200,7 +203,7 @@ def _case_context(request: HttpRequest, case: Case, posted: Panel | None = None)
         "open_action": request.GET.get("open", ""),
         "allowed": {p.offer.action.name for p in panels},
         "tasks": tasks,
-        "supplements": supplement_answers(case),
+        "supplements": supplement_answers(case, schema),
         "supervisions": list(case.supervisions.all()),
         **_bundle_context(user, case),
     }
@@ -305,9 +308,9 @@ def _add_errors(form: ActionForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def supplement_answers(case: Case) -> list[tuple[Any, list[SupplementItem]]]:
+def supplement_answers(case: Case, schema: dict[str, Any] | None = None) -> list[tuple[Any, list[SupplementItem]]]:
     """补正告知 with each item next to the applicant's answer (reply, files, corrected field)."""
-    properties = selectors.form_schema_of_case(case).get("properties") or {}
+    properties = ordered_properties(selectors.form_schema_of_case(case) if schema is None else schema)
     materials = {m.pk: m for m in case.materials.all()}
     return [(s, items_of(s, properties, materials)) for s in case.supplements.all()]
 

@@ -2,8 +2,9 @@
 
 Until electronic certificates exist, the document is the result a person can hold: the
 准予/不予行政许可决定书, 准予登记通知书, 给付决定书, 办理结果告知书, 不予受理决定书 … (wording by
-item kind in `decision_wording`), with the case number, the item, the applicant (masked: name `*`
-+ rest, ID number strong form), the department, the decision text, the legal basis (设定依据 from
+item kind in `decision_wording`), with the case number, the item, the applicant (the name whole —
+the document is addressed to them and only they and the staff of the case can download it — the
+ID number masked in the strong form), the department, the decision text, the legal basis (设定依据 from
 the catalogue) and the date. A bundle's parent gets one combined document listing each item's
 outcome (一件事办理结果告知书).
 
@@ -36,7 +37,7 @@ from fpdf.enums import Align, WrapMode, XPos, YPos
 from tongban.accounts.models import IdType
 from tongban.cases import decision_wording as wording
 from tongban.cases.models import Case, CaseStatus, DecisionDocument
-from tongban.core.masking import mask_id_number, mask_name
+from tongban.core.masking import mask_id_number
 
 #: Fonts with Chinese glyphs that Debian packages install (fonts-wqy-zenhei, fonts-wqy-microhei,
 #: fonts-noto-cjk), tried in this order when TONGBAN_DOCUMENT_FONT is not set.
@@ -75,8 +76,17 @@ class DocumentText:
 
 
 def document_of(case: Case) -> DecisionDocument | None:
-    """The case's decision document, if its decision produced one."""
-    return DecisionDocument.objects.filter(case=case).first()
+    """The case's decision document, if its decision produced one: read with the case when it was
+    fetched with it (`selectors.get_case_for` does), else one query."""
+    try:
+        return case.decision_document
+    except DecisionDocument.DoesNotExist:
+        return None
+
+
+def _issued(case: Case) -> bool:
+    """Whether the case has its document already, asked of the database (not of a loaded case)."""
+    return DecisionDocument.objects.filter(case=case).exists()
 
 
 def download_name(document: DecisionDocument, case: Case) -> str:
@@ -101,7 +111,7 @@ def outcome_word(case: Case) -> str:
 
 def issue(*, case: Case, outcome: str) -> DecisionDocument | None:
     """Write the document of `case`'s decision (none for a withdrawal; once per case)."""
-    if outcome == wording.Outcome.WITHDRAWN or document_of(case) is not None:
+    if outcome == wording.Outcome.WITHDRAWN or _issued(case):
         return None
     with translation.override("zh-hans"):  # the official text, whoever decided in whichever language
         return _store(case, _single_case_text(case, outcome))
@@ -109,7 +119,7 @@ def issue(*, case: Case, outcome: str) -> DecisionDocument | None:
 
 def issue_for_bundle(parent: Case) -> DecisionDocument | None:
     """一件事办理结果告知书: one document for the bundle, listing every item's outcome."""
-    if parent.concluded_at is None or parent.status == CaseStatus.WITHDRAWN or document_of(parent) is not None:
+    if parent.concluded_at is None or parent.status == CaseStatus.WITHDRAWN or _issued(parent):
         return None
     with translation.override("zh-hans"):
         return _store(parent, _bundle_text(parent))
@@ -136,21 +146,20 @@ def _local_day(moment: datetime | None) -> date:
 
 
 def _applicant_facts(case: Case) -> tuple[list[tuple[str, str]], str]:
-    """申请人 (masked) and their ID, the company a person acted for, and the salutation."""
+    """申请人 by name with their ID masked, the company a person acted for, and the salutation."""
     company = case.acting_for
     person = case.applicant
     if company is not None:
         facts = [(_("申请人"), company.name), (_("统一社会信用代码"), company.credit_code or "—")]
-        facts.append((_("经办人"), mask_name(person.name)))
+        facts.append((_("经办人"), person.name))
         return facts, company.name
     if person.kind == "legal_person":
         return [(_("申请人"), person.name), (_("统一社会信用代码"), person.credit_code or "—")], person.name
-    masked = mask_name(person.name)
-    facts = [(_("申请人"), masked)]
+    facts = [(_("申请人"), person.name)]
     if person.id_number:
         id_type = IdType(person.id_type).label if person.id_type in IdType.values else _("证件号码")
         facts.append((str(id_type), mask_id_number(person.id_number)))
-    return facts, masked
+    return facts, person.name
 
 
 def _single_case_text(case: Case, outcome: str) -> DocumentText:

@@ -12,13 +12,13 @@ shown as stored; on 繁體 pages in Traditional characters either way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
 from typing import Protocol
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext, override, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, override, pgettext_lazy
 
 from tongban.core.language import long_date, page_is_traditional
 from tongban.core.traditional_chinese import to_traditional
@@ -67,6 +67,7 @@ LABELS: dict[str, tuple[Promise, ...]] = {
 COMMENTS: tuple[Promise, ...] = (
     pgettext_lazy("case event", "承诺 %(days)s 个工作日内办结，最迟 %(due)s。"),
     pgettext_lazy("case event", "您的申请已依法视为受理。"),
+    pgettext_lazy("case event", "即办件：当日办结。"),
     pgettext_lazy("case event", "请补正：%(list)s"),
     pgettext_lazy("case event", "依据规则自动办理：%(rule)s"),
     pgettext_lazy("case event", "应申请人要求撤回：%(reason)s"),
@@ -108,12 +109,12 @@ def _in_reader_language(value: str) -> str:
     return gettext(value)
 
 
-def _shown(stored: str, wordings: Iterable[Promise]) -> str:
+def _shown(stored: str, wordings: Iterable[Promise], part: Callable[[str], str] = _in_reader_language) -> str:
     for wording in wordings:
         found = _pattern(_source(wording)).match(stored)
         if found is None:
             continue
-        parts = {name: _in_reader_language(value) for name, value in found.groupdict().items()}
+        parts = {name: part(value) for name, value in found.groupdict().items()}
         text = str(wording) % parts if parts else str(wording)
         break
     else:
@@ -129,3 +130,47 @@ def label_of(event: Event) -> str:
 def comment_of(event: Event) -> str:
     """The event's comment in the active language (what a person wrote stays as written)."""
     return _shown(event.comment, COMMENTS) if event.comment else ""
+
+
+# --- messages (站内消息) ------------------------------------------------------------------------------
+
+#: How tongban.cases.services.common words a message to the applicant (zh-Hans, as stored).
+MESSAGE_TITLES: tuple[Promise, ...] = (
+    gettext_lazy("%(what)s：%(headline)s"),
+    gettext_lazy("%(item)s：窗口已收到您的申请"),
+)
+MESSAGE_BODIES: tuple[Promise, ...] = (
+    gettext_lazy("办件编号 %(number)s。%(detail)s"),
+    gettext_lazy("办件编号 %(number)s，%(state)s。"),
+)
+#: What a message's detail says, besides the event comments above.
+MESSAGE_DETAILS: tuple[Promise, ...] = (
+    *COMMENTS,
+    gettext_lazy("请携带本人身份证件到%(department)s窗口领取%(what)s。"),
+    gettext_lazy("%(count)s 个事项由相关部门办理，最迟 %(due)s 全部办结。"),
+    gettext_lazy("最迟 %(due)s 办结。"),
+)
+
+
+class StoredMessage(Protocol):
+    title: str
+    body: str
+
+
+def _message_part(value: str) -> str:
+    """A part of a message: a headline or state is an interface word; a detail one of the wordings."""
+    if _ISO_DATE.fullmatch(value) or not value:
+        return _in_reader_language(value)
+    translated = gettext(value)
+    if translated != value:
+        return translated
+    return _shown(value, MESSAGE_DETAILS)
+
+
+def message_title_of(message: StoredMessage) -> str:
+    """A message's title in the active language (the item's name stays as the catalogue has it)."""
+    return _shown(message.title, MESSAGE_TITLES, _message_part)
+
+
+def message_body_of(message: StoredMessage) -> str:
+    return _shown(message.body, MESSAGE_BODIES, _message_part)

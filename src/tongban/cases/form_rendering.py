@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tongban.catalog.form_order import ordered_properties
+from tongban.core.masking import mask_personal_numbers
 
 ANSWER_PREFIX = "answers"
 LONG_TEXT = 200  # a string longer than this gets a text area
@@ -147,10 +148,13 @@ def display_answers(schema: dict[str, Any], answers: dict[str, Any]) -> list[tup
 
 
 def _text(value: Any) -> str:
+    """An answer as text; a personal number anywhere in it is shown masked (core.masking)."""
     if value is True:
         return str(gettext_lazy("是"))
     if value is False:
         return str(gettext_lazy("否"))
     if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
+        return "、".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{mask_personal_numbers(str(k))}：{_text(v)}" for k, v in value.items())
+    return mask_personal_numbers(str(value))

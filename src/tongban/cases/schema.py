@@ -17,7 +17,7 @@ the bundle's `extra`:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import lru_cache
 from typing import Any
 
@@ -77,7 +77,9 @@ def _message(error: SchemaValidationError, schema: dict[str, Any]) -> tuple[str,
     path = list(error.absolute_path)
     validator = error.validator
     if validator == "required":
-        missing = next((n for n in error.validator_value if n not in (error.instance or {})), "")
+        # one error per missing property, each naming its own at the start of its message
+        absent = [n for n in error.validator_value if n not in (error.instance or {})]
+        missing = next((n for n in absent if error.message.startswith(repr(n))), absent[0] if absent else "")
         path = [*path, missing]
         title = _title(schema, path)
         return ".".join(str(p) for p in path), _("请填写“%(title)s”。") % {"title": title}
@@ -101,9 +103,46 @@ def _message(error: SchemaValidationError, schema: dict[str, Any]) -> tuple[str,
         % {"title": title, "format": {"date": "日期，如 2025-10-08", "email": "电子邮箱"}.get(str(value), str(value))},
         "minItems": _("“%(title)s”至少填写 %(n)s 项。") % {"title": title, "n": value},
         "maxItems": _("“%(title)s”最多填写 %(n)s 项。") % {"title": title, "n": value},
-        "additionalProperties": _("申请表中有无法识别的内容，请刷新页面后重新填写。"),
     }
+    if validator in ("additionalProperties", "unevaluatedProperties"):
+        declared = _declared_names(error.schema) if isinstance(error.schema, dict) else set()
+        names = [str(n) for n in (error.instance or {}) if n not in declared] or [""]
+        field = ".".join(str(p) for p in [*path, names[0]])
+        shown = "、".join(f"“{n[:40]}”" for n in names[:5])
+        return field, _("申请表中没有这些项：%(names)s。请删除后再提交。") % {"names": shown}
     return field, messages.get(str(validator), _("“%(title)s”填写有误，请核对。") % {"title": title})
+
+
+_OPEN_KEYWORDS = ("additionalProperties", "unevaluatedProperties", "patternProperties")
+
+
+def _declared_names(node: dict[str, Any]) -> set[str]:
+    """The fields an object schema declares: its `properties`, and those of its `allOf` / `anyOf` /
+    `oneOf` / `if` / `then` / `else` branches."""
+    names = set(node.get("properties") or {})
+    branches = [*(node.get("allOf") or []), *(node.get("anyOf") or []), *(node.get("oneOf") or [])]
+    branches += [node[key] for key in ("if", "then", "else") if key in node]
+    for branch in branches:
+        if isinstance(branch, dict):
+            names |= _declared_names(branch)
+    return names
+
+
+def closed_form(schema: Any) -> Any:
+    """未声明的字段不收: the form with `unevaluatedProperties: false` on every object that lists its fields
+    (`properties`, also inside `properties` and `items`) and says nothing of others. A field declared
+    by a branch of the same object (`allOf`, `if`/`then` …) counts as declared; a form that allows
+    other fields (`additionalProperties`, `patternProperties`) keeps its word."""
+    if not isinstance(schema, dict):
+        return schema
+    out = dict(schema)
+    if isinstance(out.get("properties"), dict):
+        out["properties"] = {name: closed_form(spec) for name, spec in out["properties"].items()}
+        if not any(key in out for key in _OPEN_KEYWORDS):
+            out["unevaluatedProperties"] = False
+    if isinstance(out.get("items"), dict):
+        out["items"] = closed_form(out["items"])
+    return out
 
 
 def _format_checker() -> FormatChecker:
@@ -128,7 +167,7 @@ def _validator(schema_json: str) -> Draft202012Validator:
     import json
 
     schema = json.loads(schema_json)
-    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    return Draft202012Validator(closed_form(schema), format_checker=FORMAT_CHECKER)
 
 
 def _normalised(schema: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
@@ -141,12 +180,18 @@ def _normalised(schema: dict[str, Any], answers: dict[str, Any]) -> dict[str, An
     return out
 
 
-def validate_answers(schema: dict[str, Any], answers: Any) -> dict[str, Any]:
-    """Check `answers` against `schema`; raise AnswersInvalid naming each field by its title."""
+def validate_answers(schema: dict[str, Any], answers: Any, *, kept: Collection[str] = ()) -> dict[str, Any]:
+    """Check `answers` against `schema`; raise AnswersInvalid naming each field by its title. A field
+    the form does not declare is refused (`closed_form`), except those named in `kept`: answers a case
+    already holds that its item's form does not declare (given through a bundle's field map, or before
+    forms were closed), which a correction (补正) keeps as they are."""
     import json
 
     if not isinstance(answers, dict):
         raise AnswersInvalid({"__all__": [_("申请表内容格式不正确。")]})
+    declared = _declared_names(schema)
+    aside = {name: answers[name] for name in kept if name in answers and name not in declared}
+    answers = {name: value for name, value in answers.items() if name not in aside}
     try:
         validator = _validator(json.dumps(schema, sort_keys=True, ensure_ascii=False))
     except SchemaError as exc:
@@ -157,7 +202,7 @@ def validate_answers(schema: dict[str, Any], answers: Any) -> dict[str, Any]:
         errors.setdefault(field, []).append(message)
     if errors:
         raise AnswersInvalid(errors)
-    return _normalised(schema, answers)
+    return {**_normalised(schema, answers), **aside}
 
 
 def bundle_form_of(bundle: Bundle) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from tongban.cases.schema import form_schema_for, merged_form_for, share_form_fo
 from tongban.catalog.form_order import ordered_properties
 from tongban.catalog.models import Bundle, Material, ServiceItem
 from tongban.core import audit, crypto
-from tongban.core.masking import mask_bank_card, mask_id_number, mask_mobile, mask_name
+from tongban.core.masking import mask_bank_card, mask_id_number, mask_mobile, mask_name, mask_personal_data
 from tongban.orgs.selectors import departments_within
 
 __all__ = [
@@ -133,9 +133,10 @@ def tasks_with_departments() -> Prefetch:
 def get_case_for(*, user: Any, number: str, purpose: str = "办件办理") -> Case:
     """The case if `user` may see it, else 404 (never tells whether it exists). Staff reads are audited.
 
-    For staff the case comes with its tasks and their departments (one query), which the permission
-    check, the audit entry's department and the action table all read."""
-    case = Case.objects.select_related(*_CASE_RELATED).filter(number=number).first()
+    The case comes with its decision document, if any (`decision_documents.document_of`), and for staff
+    with its tasks and their departments (one query), which the permission check, the audit entry's
+    department and the action table all read."""
+    case = Case.objects.select_related(*_CASE_RELATED, "decision_document").filter(number=number).first()
     if case is not None and getattr(user, "kind", None) == UserKind.STAFF:
         prefetch_related_objects([case], tasks_with_departments())
     if case is None or not can(user, "cases.view", case):
@@ -437,9 +438,13 @@ _MOBILE_LIKE = re.compile(r"^1\d{10}$")
 
 
 def _masked_answer(name: str, title: str, value: Any) -> Any:
+    """One answer as shown: a whole-field ID, mobile or card number, or an adult's name, masked; any
+    personal number inside free text or a list or object, at any depth, masked too (core.masking)."""
+    if isinstance(value, dict | list):
+        return mask_personal_data(value)
     if not isinstance(value, str | int) or isinstance(value, bool):
         return value
-    text = str(value)
+    text = str(value).strip()
     if _ID_LIKE.match(text):
         return mask_id_number(text)
     if _MOBILE_LIKE.match(text):
@@ -449,16 +454,16 @@ def _masked_answer(name: str, title: str, value: Any) -> Any:
         return mask_bank_card(text)
     if "姓名" in title and name != "child_name" and isinstance(value, str):
         return mask_name(text)
-    return value
+    return mask_personal_data(value)
 
 
-def masked_answers(case: Case) -> dict[str, Any]:
+def masked_answers(case: Case, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     """A case's answers for display, in the form's order (then any the form lacks): ID, mobile and
-    card numbers and adults' names masked.
+    card numbers and adults' names masked. `schema`: the case's form when the caller has it already.
 
     Pages and API answers show these; the whole values stay in the case for the services.
     """
-    properties = ordered_properties(form_schema_of_case(case))
+    properties = ordered_properties(form_schema_of_case(case) if schema is None else schema)
     answers = case.answers or {}
     names = [*(n for n in properties if n in answers), *(n for n in answers if n not in properties)]
     return {

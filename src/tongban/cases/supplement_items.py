@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from tongban.cases.models import MaterialFile, Supplement
+from tongban.core.masking import mask_personal_numbers
 
 
 class ItemKind(StrEnum):
@@ -71,7 +72,8 @@ def items_of(
     properties: Mapping[str, Any],
     materials: Mapping[int, MaterialFile] | None = None,
 ) -> list[SupplementItem]:
-    """The notice's items with their labels; with `materials` (the case's files by id), their answers."""
+    """The notice's items with their labels; with `materials` (the case's files by id), their answers
+    as shown (a personal number in a text reply masked)."""
     answers = supplement.answers if isinstance(supplement.answers, list) else []
     items = []
     for index, entry in enumerate(supplement.items or []):
@@ -89,7 +91,7 @@ def items_of(
         if materials is not None and index < len(answers) and isinstance(answers[index], dict):
             raw = answers[index]
             given = GivenAnswer(
-                text=str(raw.get("text") or ""),
+                text=mask_personal_numbers(str(raw.get("text") or "")),  # shown: personal numbers masked
                 files=[materials[pk] for pk in raw.get("files") or [] if pk in materials],
                 changed=bool(raw.get("changed")),
             )

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -226,7 +227,11 @@ def _apply_page(request: HttpRequest, *, item: ServiceItem | None, bundle: Bundl
         for row in missing:
             row.errors.append(_("请上传“%(name)s”。") % {"name": row.name})
     # Save what was typed and every good file, so that nothing is lost.
-    draft = services.save_draft(applicant=user, item=item, bundle=bundle, answers=form.raw_answers(), draft=draft)
+    try:
+        draft = services.save_draft(applicant=user, item=item, bundle=bundle, answers=form.raw_answers(), draft=draft)
+    except ValidationError as exc:  # e.g. a huge paste: said on the page, what was typed stays in the form
+        form.add_error(None, exc.messages)
+        return _render_apply(request, item, bundle, form, rows, draft, key, status=400)
     files_ok = _attach(request, draft, uploads)
     if request.POST.get("action") != "submit":
         form = SchemaForm(initial=draft.answers, schema=schema)
@@ -329,7 +334,10 @@ def _draft_save(request: HttpRequest, *, item: ServiceItem | None, bundle: Bundl
     schema, needs = _context_for(item, bundle, user)
     draft = _own_draft(request, request.POST.get("draft"))
     form = SchemaForm(request.POST, schema=schema)
-    draft = services.save_draft(applicant=user, item=item, bundle=bundle, answers=form.raw_answers(), draft=draft)
+    try:
+        draft = services.save_draft(applicant=user, item=item, bundle=bundle, answers=form.raw_answers(), draft=draft)
+    except ValidationError as exc:
+        return HttpResponse(format_html('<span class="field-error">{}</span>', "；".join(exc.messages)), status=400)
     rows = _material_rows(needs, draft)
     uploads = _uploads(request, rows)
     _attach(request, draft, uploads)

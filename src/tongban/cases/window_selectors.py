@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,8 @@ class Receipt:
 
     number: str
     item: str
+    applicant: str  # masked: the receipt may lie on a counter
+    filed_at: datetime
     department: str
     materials: list[ReceivedMaterial]
     promise: str
@@ -93,6 +95,8 @@ def window_receipt(case: Case) -> Receipt:
     return Receipt(
         number=case.number,
         item=case.title,
+        applicant=case.masked_applicant_name,
+        filed_at=case.submitted_at,
         department=case.department.name,
         materials=materials,
         promise=str(promise),

@@ -43,7 +43,9 @@ class ItemRef(Schema):
     url: str
 
 
-class MaterialOut(Schema):
+class ItemMaterialOut(Schema):
+    """申请材料: a material on an item's list (the stored file of a case is cases' MaterialOut)."""
+
     name: str
     required: bool
     form: str
@@ -76,7 +78,7 @@ class ItemOut(Schema):
     scope: str
     channels: list[str]
     fee: dict[str, Any] | None
-    materials: list[MaterialOut]
+    materials: list[ItemMaterialOut]
     form: dict[str, Any] | None
     process: str
     result: dict[str, Any] | None
@@ -168,8 +170,8 @@ def _item_ref(item: ServiceItem) -> ItemRef:
     return ItemRef(code=item.code, name=item.name, department=item.department.name, url=f"/services/{item.code}/")
 
 
-def _material_out(material: Material) -> MaterialOut:
-    return MaterialOut(
+def _material_out(material: Material) -> ItemMaterialOut:
+    return ItemMaterialOut(
         name=material.name,
         required=material.required,
         form=material.form,

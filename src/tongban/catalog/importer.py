@@ -38,6 +38,7 @@ from django.utils.translation import gettext
 
 from tongban.catalog import changes, import_guards, rules
 from tongban.catalog.bulk import datetime_param, json_param, write_rows
+from tongban.catalog.form_order import with_field_order, with_form_orders
 from tongban.catalog.format import (
     LINE,
     BundleLine,
@@ -52,7 +53,6 @@ from tongban.catalog.format import (
     record_of,
     theme_record,
 )
-from tongban.catalog.form_order import with_field_order, with_form_orders
 from tongban.catalog.models import (
     Bundle,
     BundleItem,

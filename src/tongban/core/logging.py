@@ -49,6 +49,8 @@ def unmasked_handlers() -> list[tuple[str, logging.Handler]]:
     found = []
     for logger in loggers:
         for handler in logger.handlers:
+            if isinstance(handler, logging.NullHandler):
+                continue  # writes nothing (libraries such as urllib3 add one)
             if not any(isinstance(f, MaskPersonalDataFilter) for f in handler.filters):
                 found.append((logger.name or "root", handler))
     return found

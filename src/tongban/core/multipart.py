@@ -51,7 +51,7 @@ class PathKeepingUploadHandler(FileUploadHandler):
         input_data: Any,
         META: dict[str, Any],
         content_length: int,
-        boundary: bytes,
+        boundary: str | bytes,  # bytes, whatever the stubs say
         encoding: str | None = None,
     ) -> tuple[Any, MultiValueDict[str, Any]]:
         handlers = [h for h in self.request.upload_handlers if h is not self]  # type: ignore[union-attr]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
@@ -64,3 +65,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return api_error(request, 500)
     with translation.override(translation.get_language_from_request(request)):
         return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: a body over the size limit is 413 Content Too Large (JSON under /api/), anything else
+    Django refuses while reading the request a 400 — both in the request's language."""
+    status = 413 if isinstance(exception, RequestDataTooBig) else 400
+    if is_api(request):
+        return api_error(request, status)
+    with translation.override(translation.get_language_from_request(request)):
+        message = _("提交的内容太大。") if status == 413 else _("请求的格式有误。")
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

@@ -138,6 +138,8 @@ def clock_words(case: Case, today: date | None = None) -> ClockWords:
     if case.due_on < today:
         late = max(1, -left)
         return ClockWords("red", "×", ngettext("超期 %(n)s 个工作日", "超期 %(n)s 个工作日", late) % {"n": late})
+    if case.limit_days == 0:  # 即办件: decided the day it is received, not "due today" in a warning colour
+        return ClockWords("green", "✓", _("即办件，当日办结"))
     remaining = (
         _("今天到期") if left == 0 else ngettext("还剩 %(n)s 个工作日", "还剩 %(n)s 个工作日", left) % {"n": left}
     )

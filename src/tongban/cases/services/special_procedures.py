@@ -65,7 +65,8 @@ def extension_cap(case: Case) -> int:
     Settings `TONGBAN["EXTENSION_DAYS"]` (default 10) and, for joint handling — 并联审批 and
     一件事 — `TONGBAN["JOINT_EXTENSION_DAYS"]` (default 15).
     """
-    joint = case.bundle_id is not None or (case.item is not None and case.item.process == flow.PARALLEL_PROCESS)
+    in_bundle = case.bundle_id is not None or case.bundle_case_id is not None  # the bundle or one of its items
+    joint = in_bundle or (case.item is not None and case.item.process == flow.PARALLEL_PROCESS)
     if joint:
         return int(settings.TONGBAN.get("JOINT_EXTENSION_DAYS", 15))
     return int(settings.TONGBAN.get("EXTENSION_DAYS", 10))

@@ -159,11 +159,12 @@ def accept_step(
         comment = N_("您的申请已依法视为受理。")
     else:
         label = N_("已受理")
-        comment = (
-            N_("承诺 %(days)s 个工作日内办结，最迟 %(due)s。") % {"days": case.limit_days, "due": case.due_on}
-            if case.due_on
-            else ""
-        )
+        if case.limit_days == 0:
+            comment = N_("即办件：当日办结。")
+        elif case.due_on:
+            comment = N_("承诺 %(days)s 个工作日内办结，最迟 %(due)s。") % {"days": case.limit_days, "due": case.due_on}
+        else:
+            comment = ""
     announce_status(case, actor=actor, action="accept", label=label, comment=comment, notify=notify)
     return step
 

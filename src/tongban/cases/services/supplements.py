@@ -99,7 +99,7 @@ def submit_supplement(
     supplement = case.supplements.filter(answered_at__isnull=True).first()
     merged = {**case.answers, **(answers or {})}
     if case.item is not None:
-        merged = validate_answers(form_schema_for(case.item), merged)
+        merged = validate_answers(form_schema_for(case.item), merged, kept=case.answers or {})
     properties = form_schema_of_case(case).get("properties") or {}
     items = items_of(supplement, properties) if supplement is not None else []
     replies = dict(replies or {})

@@ -61,6 +61,11 @@ def _person_for(*, clerk: Any, person_name: str, id_number: str, phone: str) -> 
         raise ValidationError(_("人口库暂时无法核验身份，请稍后再试。"), code="identity_unavailable")
     if check is IdentityCheck.NO_MATCH:
         raise ValidationError(_("姓名与身份证号码不一致，请核对证件。"), code="identity_mismatch")
+    if check is IdentityCheck.NOT_FOUND:
+        raise ValidationError(
+            _("人口库中没有这个身份证号码的登记：请核对证件号码，或请申请人到户籍所在地核实登记。"),
+            code="identity_not_found",
+        )
     username = "p" + crypto.blind_index(number)[:16]
     person = accounts.register_person(
         username=username, password=secrets.token_urlsafe(24), name=name, phone=phone, id_number=number

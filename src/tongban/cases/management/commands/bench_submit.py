@@ -55,6 +55,7 @@ class Command(BaseCommand):
         from tongban.cases.models import Case
         from tongban.catalog.models import ServiceItem
         from tongban.demo import catalog, orgs, people, workflow
+        from tongban.demo.cases import ANSWERS, ITEM
 
         if not options["debug"]:
             settings.DEBUG = False  # as in production: no per-query logging in connection.queries
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         item = ServiceItem.objects.select_related("department").get(code=options["item"])
         applicants = list(User.objects.filter(username__in=["zhangsan", "lisi", "wangfang"]))
         required = [m.name for m in item.materials.all() if m.required and not m.government_held]
+        answers = dict(ANSWERS) if item.code == ITEM else {}  # the demo item's form as the demo fills it in
         content = _pdf()
         run = uuid.uuid4().hex[:8]
         keys = [f"bench-{run}-{i}" for i in range(options["cases"])]
@@ -76,12 +78,19 @@ class Command(BaseCommand):
         services.submit_application(
             applicant=applicants[0],
             item=item,
-            answers={},
+            answers=answers,
             uploads=[(n, SimpleUploadedFile("m.pdf", content, "application/pdf")) for n in required],
             idempotency_key=f"bench-{run}-warm",
         )
         global _JOB
-        _JOB = {"options": options, "item": item, "applicants": applicants, "required": required, "content": content}
+        _JOB = {
+            "options": options,
+            "item": item,
+            "applicants": applicants,
+            "required": required,
+            "content": content,
+            "answers": answers,
+        }
         processes = max(1, options["processes"])
         chunks = [keys[p::processes] for p in range(processes)]
         started = time.perf_counter()
@@ -148,7 +157,7 @@ def _client_process(mine: list[str]) -> dict[str, Any]:
                 case = services.submit_application(
                     applicant=applicants[i % len(applicants)],
                     item=item,
-                    answers={},
+                    answers=_JOB["answers"],
                     uploads=files,
                     idempotency_key=key,
                 )
