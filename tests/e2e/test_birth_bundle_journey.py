@@ -97,7 +97,7 @@ def _complete(clerk, case: Case) -> None:
     clerk.get_by_label("意见说明").fill("信息与材料一致")
     clerk.get_by_role("button", name="提交审查意见").click()
     clerk.get_by_text("审查意见已提交。").wait_for()
-    clerk.get_by_label(re.compile("^准予")).first.check()
+    clerk.locator("input[type=radio][name$=approve][value=yes]").first.check()  # the grant, in the item's own words
     clerk.get_by_label("决定书内容（必填）").fill("准予办理。")
     clerk.get_by_role("button", name="提交决定").click()
     clerk.get_by_text("决定已作出。").wait_for()

@@ -183,7 +183,8 @@ _ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/Erro
 
 def document_error_answers(schema: dict[str, Any]) -> None:
     """List in the OpenAPI document every error status an operation can answer besides its own:
-    401 with credentials, 403 (CSRF) on unsafe methods with the session, 400 and 413 with a body, 422
+    400 everywhere (a malformed header or body), 401 with credentials, 403 (CSRF) on unsafe methods with
+    the session, 413 with a body, 422
     with parameters or a body, 503 (database unavailable, with Retry-After) everywhere."""
     from tongban.api.schemas import ErrorOut
 
@@ -193,14 +194,14 @@ def document_error_answers(schema: dict[str, Any]) -> None:
         for method, operation in operations.items():
             answers = operation.setdefault("responses", {})
             statuses: dict[int, str] = {
-                503: "Service Unavailable — the database is unreachable; retry after Retry-After"
+                400: "Bad Request — the request cannot be read (a malformed header, JSON or multipart body)",
+                503: "Service Unavailable — the database is unreachable; retry after Retry-After",
             }
             if operation.get("security"):
                 statuses[401] = "Unauthorized — no valid bearer token or session"
                 if method in UNSAFE_METHODS:
                     statuses[403] = "Forbidden — not allowed, or a session request without its CSRF token"
             if operation.get("requestBody"):
-                statuses[400] = "Bad Request — the body cannot be read (JSON or multipart)"
                 statuses[413] = "Content Too Large — the body is over the size limit"
             if operation.get("requestBody") or operation.get("parameters"):
                 statuses[422] = "Unprocessable Content — a value is missing, of the wrong type or out of range"
