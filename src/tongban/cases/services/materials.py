@@ -73,19 +73,22 @@ def store_materials(
         else:
             path = upload_checks.store(file)
             stored.append(path)
-        rows.append(
-            MaterialFile(
-                case=case,
-                owner=owner,
-                material_name=name,
-                original_name=file.name,
-                content_type=file.content_type,
-                size=file.size,
-                sha256=file.sha256,
-                file=path,
-            )
-        )
+        rows.append(material_row(case, owner=owner, name=name, file=file, path=path))
     MaterialFile.objects.bulk_create(rows)
+
+
+def material_row(case: Case, *, owner: Any, name: str, file: upload_checks.CheckedFile, path: str) -> MaterialFile:
+    """The (unsaved) material row of a checked file stored at `path`."""
+    return MaterialFile(
+        case=case,
+        owner=owner,
+        material_name=name,
+        original_name=file.name,
+        content_type=file.content_type,
+        size=file.size,
+        sha256=file.sha256,
+        file=path,
+    )
 
 
 def attach_reused(case: Case, needs: list[MaterialNeed], given: set[str]) -> None:

@@ -17,7 +17,6 @@ from tongban.cases.errors import Conflict
 from tongban.cases.models import (
     Case,
     CaseStatus,
-    MaterialFile,
     PauseKind,
     Supplement,
     TaskStatus,
@@ -35,7 +34,7 @@ from tongban.cases.services.common import (
     with_file_cleanup,
 )
 from tongban.cases.services.handling import claim_next, take_task
-from tongban.cases.services.materials import store_materials
+from tongban.cases.services.materials import material_row, store_materials
 from tongban.cases.supplement_items import ItemAnswer, ItemKind, SupplementItem, items_of
 from tongban.timelimits import case_clock as clock
 
@@ -201,15 +200,7 @@ def _store_item_files(case: Case, owner: Any, files: dict[int, Checked], stored:
         for name, file in checked:
             path = upload_checks.store(file)
             stored.append(path)
-            row = MaterialFile.objects.create(
-                case=case,
-                owner=owner,
-                material_name=name,
-                original_name=file.name,
-                content_type=file.content_type,
-                size=file.size,
-                sha256=file.sha256,
-                file=path,
-            )
+            row = material_row(case, owner=owner, name=name, file=file, path=path)
+            row.save(force_insert=True)
             ids.setdefault(index, []).append(row.pk)
     return ids
