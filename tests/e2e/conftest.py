@@ -161,3 +161,25 @@ def indexed_catalogue(demo, settings, tmp_path):
     yield demo
     services._engine = None
     services.synonym_cache.invalidate()
+
+
+def log_in_to_the_console(page, username: str) -> None:
+    """Staff log-in on an open page: password, then the device's current TOTP code."""
+    from tests.conftest import current_totp
+    from tongban.accounts.models import User
+    from tongban.demo.people import DEMO_PASSWORD
+
+    page.goto("/console/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("#id_otp").fill(current_totp(User.objects.get(username=username)))
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/console/")
+
+
+def console_page(browser, live_server, username: str):
+    """A desktop browser context logged in to the console as `username`: (context, page)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", base_url=live_server.url)
+    page = context.new_page()
+    log_in_to_the_console(page, username)
+    return context, page

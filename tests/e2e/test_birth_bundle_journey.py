@@ -16,7 +16,8 @@ import pytest
 from django.utils import timezone
 
 from tests.cases_ui.conftest import pdf_bytes, png_bytes
-from tests.conftest import _Quiet, current_totp
+from tests.conftest import _Quiet
+from tests.e2e.conftest import console_page
 from tongban.accounts.models import User
 from tongban.cases import selectors
 from tongban.cases.decision_documents import outcome_word
@@ -50,18 +51,6 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(STEPS / f"{name}.png"), full_page=True)
 
 
-def _console(browser, live_server, username: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/console/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("#id_otp").fill(current_totp(User.objects.get(username=username)))
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/console/")
-    return context, page
-
-
 class Staff:
     """Each member of staff logs in once (a TOTP code is good for one log-in) and keeps the page."""
 
@@ -70,7 +59,7 @@ class Staff:
 
     def page(self, username: str):
         if username not in self.open:
-            self.open[username] = _console(self.browser, self.live_server, username)
+            self.open[username] = console_page(self.browser, self.live_server, username)
         return self.open[username][1]
 
     def close(self) -> None:

@@ -7,11 +7,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from tests.conftest import _Quiet, current_totp
-from tests.e2e.conftest import save_step, serious_violations
-from tongban.accounts.models import User
+from tests.conftest import _Quiet
+from tests.e2e.conftest import console_page, save_step, serious_violations
 from tongban.cases.models import Case, Supervision
-from tongban.demo.people import DEMO_PASSWORD
 from tongban.timelimits import calendar
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,24 +39,12 @@ def red_case(demo, settings, tmp_path) -> Case:
     return case
 
 
-def _console(browser, live_server, username: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/console/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("#id_otp").fill(current_totp(User.objects.get(username=username)))
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/console/")
-    return context, page
-
-
 def test_supervision_journey(red_case, browser, live_server):
     number = red_case.number
     due = calendar.add_working_days(timezone.localdate(), 2).isoformat()
 
     # 1. the supervisor's home leads to the oversight page
-    supervisor_context, supervisor = _console(browser, live_server, "jiancha")
+    supervisor_context, supervisor = console_page(browser, live_server, "jiancha")
     assert serious_violations(supervisor) == []
     save_step(supervisor, JOURNEY, "01-supervisor-home")
     supervisor.get_by_role("link", name="查看预警与超期办件").click()
@@ -83,7 +69,7 @@ def test_supervision_journey(red_case, browser, live_server):
     save_step(supervisor, JOURNEY, "04-supervised")
 
     # 3. the clerk finds it flagged on the to-do list, with its deadline, and answers from the case page
-    clerk_context, clerk = _console(browser, live_server, "banli")
+    clerk_context, clerk = console_page(browser, live_server, "banli")
     clerk.goto("/console/cases/")
     flagged = clerk.locator("tr.supervision", has=clerk.get_by_role("link", name=number, exact=True))
     text = flagged.inner_text()

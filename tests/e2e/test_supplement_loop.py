@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.cases_ui.conftest import ITEM, ITEM_ANSWERS, png_bytes, uploads_for_item
-from tests.conftest import _Quiet, current_totp
-from tests.e2e.conftest import log_in_on_the_portal, no_sideways_scroll, save_step, serious_violations
+from tests.conftest import _Quiet
+from tests.e2e.conftest import console_page, log_in_on_the_portal, no_sideways_scroll, save_step, serious_violations
 from tongban.accounts.models import User
 from tongban.cases import services
 from tongban.cases.models import Case, CaseStatus
@@ -51,25 +51,13 @@ def accepted(demo, settings, tmp_path) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def _console(browser, live_server, username: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/console/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("#id_otp").fill(current_totp(User.objects.get(username=username)))
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/console/")
-    return context, page
-
-
 def test_supplement_loop(accepted, browser, live_server, phone, tmp_path: Path):
     number = accepted.number
     photo = tmp_path / "门头.png"
     photo.write_bytes(png_bytes())
 
     # 1. the handling clerk tells everything at once: a material again, and one other problem
-    context, clerk = _console(browser, live_server, "banli")
+    context, clerk = console_page(browser, live_server, "banli")
     clerk.goto(f"/console/cases/{number}/")
     clerk.locator("summary", has_text="一次性告知补正").click()
     clerk.get_by_label(MATERIAL).check()

@@ -14,20 +14,18 @@ import json
 import os
 import secrets
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-TONGBAN = ROOT / ".venv" / "bin" / "tongban"
+from tests.reliability.servers import ROOT, free_port, start_server
+
 ITEM = "THGA-001"  # 天河区居民身份证换领: online, no upload required
 REQUESTS = 48
 THREADS = 8
@@ -50,12 +48,6 @@ item = ServiceItem.objects.get(code="THGA-001")
 ServiceItem.objects.filter(pk=item.pk).update(extra={**item.extra, "several_open": True})
 print(issue_api_token(user=User.objects.get(username="zhangsan"), name="r1"))
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -83,26 +75,6 @@ def server_env(tmp_path):
     if admin is not None:
         admin.execute("DROP DATABASE IF EXISTS tongban_r1 WITH (FORCE)")
         admin.close()
-
-
-def _start(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [str(TONGBAN), "serve", "--no-worker", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)  # polling interval while the server boots, not a timing assumption
-    os.killpg(proc.pid, signal.SIGKILL)
-    raise AssertionError("server did not come up")
 
 
 def _submit(port: int, token: str, key: str) -> dict | None:
@@ -137,8 +109,8 @@ def test_kill_server_during_submissions(server_env):
         [sys.executable, "-c", SETUP], env=server_env, capture_output=True, text=True, check=True, cwd=ROOT
     )
     token = setup.stdout.strip().splitlines()[-1]
-    port = _free_port()
-    proc = _start(server_env, port)
+    port = free_port()
+    proc = start_server(server_env, port, workers=2)
     keys = [f"r1-{i:03d}" for i in range(REQUESTS)]
     acknowledged: dict[str, str] = {}
     lock = threading.Lock()
@@ -163,7 +135,7 @@ def test_kill_server_during_submissions(server_env):
         t.join()
     assert len(acknowledged) < REQUESTS, "the kill came too late to test anything"
 
-    proc = _start(server_env, port)
+    proc = start_server(server_env, port, workers=2)
     try:
         for key in keys:
             answer = _submit(port, token, key)

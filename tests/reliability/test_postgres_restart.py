@@ -20,7 +20,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.reliability.servers import ROOT, TONGBAN, free_port
+
 pytestmark = [
     pytest.mark.reliability,
     pytest.mark.skipif(
@@ -42,8 +43,6 @@ pytestmark = [
     ),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-TONGBAN = ROOT / ".venv" / "bin" / "tongban"
 CLIENTS = 4
 #: answers each kind of request must have given in each phase before the next one starts
 ENOUGH = 5
@@ -69,12 +68,6 @@ PAGE = "/services/THGA-001/"
 PUBLIC_API = "/api/v1/catalog/items/THGA-001"
 PRIVATE_API = "/api/v1/cases/mine"
 TARGETS = (PAGE, PUBLIC_API, PRIVATE_API)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _postgres_bin() -> Path | None:
@@ -121,7 +114,7 @@ def cluster() -> Iterator[PrivateCluster]:
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         pytest.skip("R2 as root needs runuser to start PostgreSQL as the postgres user")
     folder = Path(tempfile.mkdtemp(prefix="tongban-r2-"))
-    cluster = PrivateCluster(bindir, folder, _free_port())
+    cluster = PrivateCluster(bindir, folder, free_port())
     try:
         cluster.create()
         import psycopg
@@ -149,7 +142,7 @@ def server_env(cluster, tmp_path) -> dict[str, str]:
 
 @pytest.fixture
 def server(server_env) -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [str(TONGBAN), "serve", "--no-worker", "--port", str(port), "--workers", "2"],
         env=server_env,

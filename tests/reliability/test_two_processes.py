@@ -15,13 +15,9 @@ import os
 import re
 import secrets
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -30,8 +26,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-TONGBAN = ROOT / ".venv" / "bin" / "tongban"
+from tests.reliability.servers import ROOT, free_port, start_server
+
 ITEM = "THGA-001"  # 天河区居民身份证换领: online, no upload required
 PHONE = "13800000001"  # zhangsan
 ADDRESS_FAILURE_LIMIT = 6
@@ -62,12 +58,6 @@ class Answer:
         return json.loads(self.body)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _request(
     port: int,
     method: str,
@@ -93,26 +83,6 @@ def _progress(port: int, number: str, code: str, source: str = "127.0.0.1") -> i
     return _request(
         port, "GET", "/api/v1/cases/progress?" + urlencode({"number": number, "code": code}), source=source
     ).status
-
-
-def _start(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [str(TONGBAN), "serve", "--no-worker", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)  # polling interval while the server boots, not a timing assumption
-    os.killpg(proc.pid, signal.SIGKILL)
-    raise AssertionError("server did not come up")
 
 
 @dataclass
@@ -164,9 +134,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         setup = subprocess.run([sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, cwd=ROOT)
         assert setup.returncode == 0, setup.stderr[-3000:]
         token = setup.stdout.strip().splitlines()[-1]
-        ports = (_free_port(), _free_port())
+        ports = (free_port(), free_port())
         for port in ports:
-            procs.append(_start(env, port))
+            procs.append(start_server(env, port, workers=1))
         yield Servers(ports=ports, token=token, env=env)
     finally:
         for proc in procs:
