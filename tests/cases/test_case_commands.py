@@ -102,8 +102,8 @@ def test_bench_deadlines_on_a_tiny_table_and_leaves_nothing_behind():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     result = json.loads(run("bench_deadlines", "--cases", "500", "--runs", "1"))
-    assert result["cases"] == 500 and result["rows_returned"] >= 0
-    assert result["scan_ms_median"] >= 0 and "bench_case_deadlines" in result["plan"]
+    assert result["cases"] == 500 and "rows_returned" in result and "scan_ms_median" in result
+    assert "bench_case_deadlines" in result["plan"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_class WHERE relname = 'bench_case_deadlines'")
         assert cursor.fetchone()[0] == 0

@@ -8,7 +8,6 @@ import pytest
 
 from tests.catalog.conftest import item as item_line
 from tongban.catalog.format import (
-    FORMAT_NAME,
     LINE,
     BundleLine,
     DepartmentLine,
@@ -31,10 +30,6 @@ def problems(line: dict[str, Any] | str) -> dict[str, str]:
     with pytest.raises(PydanticValidationError) as caught:
         LINE.validate_json(raw)
     return dict(explain(caught.value))
-
-
-def test_the_format_has_a_versioned_name() -> None:
-    assert FORMAT_NAME == "tongban-catalogue/1"
 
 
 def test_each_line_is_read_as_its_type() -> None:

@@ -237,3 +237,18 @@ def test_the_demo_handset_keeps_nothing_outside_demo_mode(demo, settings):
     settings.SMS_GATEWAY = "demo"
     gateways.get("demo").send(phone="13800000001", text="【通办】您的登录验证码是 112233")
     assert all("112233" not in r.text for r in handset.received("13800000001"))
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["110101 19900101 1234", "110101-19900101-1234", "+86 138 0013 8000", "138-0013-8000", "１３８００１３８０００"],
+)
+def test_numbers_typed_with_gaps_are_masked_in_logs_as_on_pages(written):
+    from tongban.core.logging import mask_text
+
+    masked = mask_text(f"lookup for {written} failed")
+    digits = "".join(
+        ch for ch in written.translate(str.maketrans("０１２３４５６７８９", "0123456789")) if ch.isdigit()
+    )
+    assert digits not in "".join(ch for ch in masked if ch.isdigit() or ch == "*")
+    assert "*" in masked

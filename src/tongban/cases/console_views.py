@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import User
@@ -24,7 +25,7 @@ from tongban.accounts.permissions import can
 from tongban.cases import actions, bundle_progress, decision_documents, selectors
 from tongban.cases.action_forms import ActionForm
 from tongban.cases.errors import Conflict
-from tongban.cases.form_rendering import display_answers
+from tongban.cases.form_rendering import add_service_errors, display_answers
 from tongban.cases.models import Case, CaseTask, Supervision, TaskStatus
 from tongban.cases.supplement_items import SupplementItem, items_of
 from tongban.cases.views import result_file_response
@@ -33,7 +34,7 @@ from tongban.console.decorators import staff_required
 from tongban.timelimits import calendar
 from tongban.timelimits.selectors import ClockWords, clock_words
 
-CONFLICT_MESSAGE = "该办件已被其他工作人员处理，请刷新后查看最新状态。"
+CONFLICT_MESSAGE = gettext_noop("该办件已被其他工作人员处理，请刷新后查看最新状态。")
 
 
 def _user(request: HttpRequest) -> User:
@@ -280,7 +281,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     except Conflict as exc:
         return _case_page(request, case, posted, status=409, conflict=exc.message)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
         return _case_page(request, case, posted, status=400)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("您没有权限进行此操作。"))
@@ -297,15 +298,6 @@ def _case_page(request: HttpRequest, case: Case, posted: Panel, *, status: int, 
         context["conflict"] = _(CONFLICT_MESSAGE)
         context["conflict_detail"] = conflict
     return render(request, "cases/console/case.html", context, status=status)
-
-
-def _add_errors(form: ActionForm, exc: ValidationError) -> None:
-    """The service's errors next to the fields they name; the rest at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def supplement_answers(case: Case, schema: dict[str, Any] | None = None) -> list[tuple[Any, list[SupplementItem]]]:

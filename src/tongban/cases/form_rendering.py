@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -158,3 +159,13 @@ def _text(value: Any) -> str:
     if isinstance(value, dict):
         return "；".join(f"{mask_personal_numbers(str(k))}：{_text(v)}" for k, v in value.items())
     return mask_personal_numbers(str(value))
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's `ValidationError` on a page form: each error next to the field it names, the rest
+    at the top of the form (nothing the person typed is lost: the bound form keeps it)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

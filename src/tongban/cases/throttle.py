@@ -15,7 +15,6 @@ PROGRESS_TRIES_PER_NUMBER.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from tongban.cases.models import Case
+from tongban.cases.numbers import normalise_case_number
 from tongban.core import ratelimit
 from tongban.core.ratelimit import Limit
 
@@ -41,7 +41,7 @@ def window_seconds() -> int:
 def number_key(number: str) -> str:
     """The case number as counted: full-width folded, upper case, letters and digits only, so
     "ab-1", "AB1" and "ＡＢ１" share one counter however the look-up normalises them."""
-    folded = unicodedata.normalize("NFKC", (number or "")[:MAX_NUMBER_CHARS]).upper()
+    folded = normalise_case_number((number or "")[:MAX_NUMBER_CHARS])
     return "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
 
 

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.models import User, UserKind
 from tongban.cases import decision_documents, numbers, selectors, services, throttle
 from tongban.cases.errors import Conflict
-from tongban.cases.form_rendering import SchemaForm, display_answers
+from tongban.cases.form_rendering import SchemaForm, add_service_errors, display_answers
 from tongban.cases.forms import ProgressForm, WithdrawForm
 from tongban.cases.models import Case, DecisionDocument, Draft
 from tongban.catalog.models import Bundle, ItemStatus, ServiceItem
@@ -65,37 +65,9 @@ def _own_draft(request: HttpRequest, key: str | None) -> Draft | None:
     if not key:
         return None
     try:
-        return _draft_of(applicant=_user(request), key=str(uuid.UUID(key)))
+        return selectors.draft_of(applicant=_user(request), key=str(uuid.UUID(key)))
     except ValueError:
         return None
-
-
-# --- THIN HELPERS (UI side): plain reads the contract's selectors do not offer (yet). ---------------
-# They scope every look-up to the signed-in applicant; move them to cases.selectors when it has them.
-
-
-def _draft_of(*, applicant: User, key: str) -> Draft | None:
-    return Draft.objects.filter(applicant=applicant, key=key, submitted_case__isnull=True).first()
-
-
-def _latest_draft(*, applicant: User, item: ServiceItem | None, bundle: Bundle | None) -> Draft | None:
-    return (
-        Draft.objects.filter(applicant=applicant, item=item, bundle=bundle, submitted_case__isnull=True)
-        .order_by("-updated_at")
-        .first()
-    )
-
-
-def _drafts_of(*, applicant: User) -> list[Draft]:
-    return list(
-        Draft.objects.filter(applicant=applicant, submitted_case__isnull=True)
-        .select_related("item", "bundle")
-        .order_by("-updated_at")[:50]
-    )
-
-
-def _draft_materials(*, draft: Draft) -> list[Any]:
-    return list(draft.materials.all())
 
 
 @dataclass
@@ -126,7 +98,7 @@ class MaterialRow:
 
 
 def _material_rows(needs: list[Any], draft: Draft | None) -> list[MaterialRow]:
-    saved = _draft_materials(draft=draft) if draft is not None else []
+    saved = selectors.draft_materials(draft=draft) if draft is not None else []
     rows = []
     for index, need in enumerate(needs):
         rows.append(MaterialRow(index=index, need=need, saved=[f for f in saved if f.material_name == need.name]))
@@ -156,15 +128,6 @@ def _attach(request: HttpRequest, draft: Draft, uploads: list[tuple[MaterialRow,
             row.errors.extend(exc.messages)
             ok = False
     return ok
-
-
-def _apply_errors(form: SchemaForm, exc: ValidationError) -> None:
-    """Put the service's field errors next to the fields; the rest at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _remember_code(request: HttpRequest, case: Case) -> None:
@@ -204,7 +167,7 @@ def _apply_page(request: HttpRequest, *, item: ServiceItem | None, bundle: Bundl
     schema, needs = _context_for(item, bundle, user)
     draft = _own_draft(request, request.POST.get("draft") or request.GET.get("draft"))
     if draft is None and request.method == "GET":
-        draft = _latest_draft(applicant=user, item=item, bundle=bundle)
+        draft = selectors.latest_draft(applicant=user, item=item, bundle=bundle)
     rows = _material_rows(needs, draft)
     key = _idempotency_key(request)
     if request.method != "POST":
@@ -220,7 +183,7 @@ def _apply_page(request: HttpRequest, *, item: ServiceItem | None, bundle: Bundl
             try:
                 case = _submit(request, item, bundle, form.answers(), draft, uploads, key)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 _remember_code(request, case)
                 return redirect("cases:submitted", number=case.number)
@@ -365,7 +328,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     """我的办件: status, due date, what is asked of me now, and my drafts."""
     user = _user(request)
     cases = selectors.cases_of(applicant=user)
-    drafts = _drafts_of(applicant=user)
+    drafts = list(selectors.drafts_of(applicant=user).order_by("-updated_at")[:50])
     return render(request, "cases/my_cases.html", {"cases": cases, "drafts": drafts})
 
 

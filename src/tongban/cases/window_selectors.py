@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from tongban.cases.models import Case, DeliveryMethod, Draft, MaterialFile, MaterialOrigin
 from tongban.cases.selectors import materials_needed
+from tongban.catalog.models import ItemStatus, ServiceItem
 from tongban.orgs.models import Region, ServiceHall
+from tongban.search import services as search_services
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,19 @@ def window_receipt(case: Case) -> Receipt:
         due_on=case.due_on,
         collect_at=str(collect_at),
     )
+
+
+def items_for_window(query: str) -> list[ServiceItem]:
+    """The window's item search: the portal's search engine (“老人坐车免费” finds the bus pass), items only."""
+    if not query:
+        return list(
+            ServiceItem.objects.filter(status=ItemStatus.ACTIVE)
+            .select_related("department")
+            .order_by("-popularity", "code")[:50]
+        )
+    codes = [hit.code for hit in search_services.search(query, limit=30, log=False) if hit.type == "item"]
+    found = {
+        i.code: i
+        for i in ServiceItem.objects.filter(code__in=codes, status=ItemStatus.ACTIVE).select_related("department")
+    }
+    return [found[c] for c in codes if c in found]

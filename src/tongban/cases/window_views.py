@@ -21,7 +21,6 @@ from tongban.cases.models import Draft, MaterialFile
 from tongban.catalog.models import ItemStatus, ServiceItem
 from tongban.console.decorators import staff_required
 from tongban.core.masking import mask_mobile
-from tongban.search import services as search_services
 
 
 @staff_required
@@ -35,7 +34,9 @@ def window(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()
     item = ServiceItem.objects.filter(code=code, status=ItemStatus.ACTIVE).first() if code else None
     if item is None:
-        return render(request, "cases/console/window_pick.html", {"items": _window_items(query), "q": query})
+        return render(
+            request, "cases/console/window_pick.html", {"items": window_selectors.items_for_window(query), "q": query}
+        )
     schema = selectors.form_schema_for(item)
     needs = selectors.materials_needed(item=item, applicant=None)
     person = WindowIntakeForm(request.POST or None, prefix="person")
@@ -94,25 +95,9 @@ def window(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _window_items(query: str) -> list[ServiceItem]:
-    """The window's item search: the portal's search engine (“老人坐车免费” finds the bus pass), items only."""
-    if not query:
-        return list(
-            ServiceItem.objects.filter(status=ItemStatus.ACTIVE)
-            .select_related("department")
-            .order_by("-popularity", "code")[:50]
-        )
-    codes = [hit.code for hit in search_services.search(query, limit=30, log=False) if hit.type == "item"]
-    found = {
-        i.code: i
-        for i in ServiceItem.objects.filter(code__in=codes, status=ItemStatus.ACTIVE).select_related("department")
-    }
-    return [found[c] for c in codes if c in found]
-
-
 def _window_draft(clerk: User, item: ServiceItem, draft_id: str) -> Draft | None:
     """The clerk's window draft of this item (it holds scans received before a form error)."""
-    if not draft_id.isdigit():
+    if not (draft_id.isascii() and draft_id.isdigit()):
         return None
     return Draft.objects.filter(pk=int(draft_id), applicant=clerk, item=item, submitted_case__isnull=True).first()
 

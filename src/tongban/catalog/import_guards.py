@@ -22,7 +22,7 @@ from tongban.catalog.models import Bundle, ServiceItem, Theme
 from tongban.catalog.permissions import region_code_within
 
 if TYPE_CHECKING:
-    from tongban.catalog.importer import _Check
+    from tongban.catalog.import_check import Check
 
 MAX_LINE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -127,7 +127,7 @@ class PrunePlan:
         )
 
 
-def plan_prune(check: _Check, scopes: list[str] | None) -> PrunePlan:
+def plan_prune(check: Check, scopes: list[str] | None) -> PrunePlan:
     """What the file does not hold and a prune would remove — never an entry the file still refers
     to, nor one whose line was only skipped for an error. An administrator's prune (`scopes`) reaches
     only the items of their regions; themes and bundles only a platform-wide import prunes."""

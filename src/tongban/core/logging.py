@@ -9,19 +9,16 @@ default console and mail handlers; `tongban serve` gives gunicorn `MaskedGunicor
 from __future__ import annotations
 
 import logging
-import re
 
-from tongban.core.masking import mask_id_number, mask_mobile
+from tongban.core.masking import mask_personal_numbers
 
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 _FORMATTER = logging.Formatter()
 
 
 def mask_text(text: str) -> str:
-    """脱敏: every ID number and mobile number in `text`, in the strong form."""
-    text = _ID_RE.sub(lambda m: mask_id_number(m.group(1)), text)
-    return _MOBILE_RE.sub(lambda m: mask_mobile(m.group(1)), text)
+    """脱敏: every ID, mobile and bank card number in `text` — however it is grouped or written, as on
+    pages (`core.masking.mask_personal_numbers`)."""
+    return mask_personal_numbers(text)
 
 
 class MaskPersonalDataFilter(logging.Filter):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tongban.accounts.models import StaffAssignment, User, UserKind
+from tongban.accounts.models import StaffAssignment, StaffRole, User, UserKind
 from tongban.cases.models import FINAL_STATUSES, RUNNING_STATUSES, Case, CaseStatus, TaskStatus
 from tongban.timelimits import calendar
 from tongban.timelimits.calendar import ClockState
@@ -90,10 +90,12 @@ def watchers_of(case: Case) -> list[User]:
         else:
             for a in StaffAssignment.objects.filter(department=t.department, role=t.role).select_related("user"):
                 people[a.user.pk] = a.user
-    for a in StaffAssignment.objects.filter(department=case.department, role="department_head").select_related("user"):
+    for a in StaffAssignment.objects.filter(department=case.department, role=StaffRole.DEPARTMENT_HEAD).select_related(
+        "user"
+    ):
         people[a.user.pk] = a.user
     region = case.department.region
-    for a in StaffAssignment.objects.filter(role="supervisor").select_related("user", "scope"):
+    for a in StaffAssignment.objects.filter(role=StaffRole.SUPERVISOR).select_related("user", "scope"):
         if region.is_within(a.scope):
             people[a.user.pk] = a.user
     return [u for u in people.values() if u.is_active and u.kind == UserKind.STAFF]
