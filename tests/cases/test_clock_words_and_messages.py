@@ -175,3 +175,14 @@ def test_acting_for_a_company_is_counted_apart_from_the_person(item, people, med
     assert for_company.acting_for_id == company.pk
     with pytest.raises(ValidationError):
         submit(people["lisi"], item, key="company-again", acting_for=company)
+
+
+def test_where_several_open_cases_are_normal_the_page_says_so_and_still_offers_the_form(
+    item, people, media, citizen_client
+):
+    extra = {**(item.extra or {}), "several_open": True}
+    type(item).objects.filter(pk=item.pk).update(extra=extra)
+    first = submit(people["zhangsan"], item)
+    page = citizen_client.get(f"/apply/{item.code}/").content.decode()
+    assert 'id="also-open"' in page and first.number in page
+    assert 'id="already-open"' not in page and "<form" in page

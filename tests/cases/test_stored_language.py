@@ -60,3 +60,15 @@ def test_an_english_reader_sees_messages_in_english_with_the_item_name_as_catalo
     chinese = Client()
     chinese.force_login(people["zhangsan"])
     assert f"{item.name}：已受理" in chinese.get("/messages/").content.decode()
+
+
+def test_a_message_without_detail_reads_in_english_too(item, people, media):
+    from django.test import Client
+
+    case = submit(people["zhangsan"], item)
+    received = Message.objects.get(recipient=people["zhangsan"], title__endswith="已收到您的申请")
+    assert received.body == f"办件编号 {case.number}。"
+    client = Client()
+    client.force_login(people["zhangsan"])
+    page = client.get(f"/messages/{received.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Case number {case.number}." in page and "办件编号" not in page

@@ -199,3 +199,31 @@ def test_another_clerks_window_draft_is_not_used(city_item, people, media):
 
 def test_receipt_needs_a_logged_in_intake_clerk(city_item):
     assert Client().get("/console/cases/window/").status_code in (302, 403)
+
+
+def test_the_receipt_follows_the_way_of_collecting_the_applicant_chose(item, people, media):
+    """An item form that asks 领卡方式 decides where the receipt says the result is collected."""
+    from tongban.cases.window_selectors import window_receipt
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "shop_name": {"type": "string", "title": "店铺名称"},
+            "area": {"type": "number", "title": "经营面积（平方米）"},
+            "collect": {"type": "string", "title": "领取方式", "enum": ["邮寄到家", "窗口领取"]},
+        },
+    }
+    type(item).objects.filter(pk=item.pk).update(form=schema)
+    item.refresh_from_db()
+    case = services.file_at_window(
+        clerk=people["chuangkou"],
+        person_name="赵六",
+        id_number=ZHAOLIU,
+        phone="13800000099",
+        item=item,
+        answers={"shop_name": "赵记", "area": 12, "collect": "邮寄到家"},
+        uploads=[("营业执照", upload())],
+        consent=True,
+        idempotency_key="collect",
+    )
+    assert window_receipt(case).collect_at == "按申请时选择的方式：邮寄到家"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from tongban.api import errors
 from tongban.api.auth import auth
@@ -17,6 +18,15 @@ class TongbanAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         errors.document_error_answers(schema)
         return schema
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """`<app api package>_<function>`: an endpoint in a module of an `api` package (tongban.cases.api.staff)
+        is named after the package, so that splitting an app's API into modules keeps operation ids stable."""
+        module = operation.view_func.__module__
+        package, separator, _module_name = module.partition(".api.")
+        if separator:
+            module = f"{package}.api"
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
 
 api = TongbanAPI(

@@ -93,7 +93,7 @@ SOURCE_LANGUAGE = "zh-hans"
 @lru_cache(maxsize=512)
 def _pattern(stored_wording: str) -> re.Pattern[str]:
     parts = _PLACEHOLDER.split(stored_wording)  # text, name, text, name, …, text
-    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts))
     return re.compile(f"^{regex}$", re.DOTALL)
 
 
@@ -104,6 +104,8 @@ def _source(wording: Promise) -> str:
 
 def _in_reader_language(value: str) -> str:
     """A part read back out of a stored text: a date in the reader's words, an interface word translated."""
+    if not value:
+        return value  # gettext("") would answer the catalogue's header
     if _ISO_DATE.fullmatch(value):
         return long_date(date.fromisoformat(value))
     return gettext(value)

@@ -269,7 +269,7 @@ def _render_apply(
             "acting_for": _acting_for(request),
             "open_case": (
                 None
-                if item is None or item.allows_several_open_cases
+                if item is None
                 else selectors.open_case_of(applicant=_user(request), item=item, acting_for=_acting_for(request))
             ),
         },

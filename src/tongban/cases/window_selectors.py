@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
 from tongban.cases.models import Case, DeliveryMethod, Draft, MaterialFile, MaterialOrigin
+from tongban.cases.schema import form_schema_for
 from tongban.cases.selectors import materials_needed
+from tongban.catalog.form_order import ordered_properties
 from tongban.catalog.models import ItemStatus, ServiceItem
 from tongban.orgs.models import Region, ServiceHall
 from tongban.search import services as search_services
@@ -56,6 +59,22 @@ def _hall_for(region: Region) -> ServiceHall | None:
     return None
 
 
+#: form questions by which the applicant chooses how to get the result (领取方式, 领卡方式, 送达方式 …)
+_COLLECTING = re.compile(r"(领取|领卡|领证|送达|邮寄)方式")
+
+
+def _chosen_way_of_collecting(case: Case) -> str:
+    """The answer to the item form's own "how do you want to get it" question, if it asks one."""
+    if case.item is None:
+        return ""
+    for name, spec in ordered_properties(form_schema_for(case.item)).items():
+        title = str((spec or {}).get("title") or "") if isinstance(spec, dict) else ""
+        answer = (case.answers or {}).get(name)
+        if _COLLECTING.search(title) and isinstance(answer, str) and answer.strip():
+            return answer.strip()
+    return ""
+
+
 def window_receipt(case: Case) -> Receipt:
     how = {
         MaterialOrigin.UPLOAD: _("已收扫描件"),
@@ -84,7 +103,10 @@ def window_receipt(case: Case) -> Receipt:
             "department": case.department.name,
             "days": case.limit_days,
         }
-    if case.delivery == DeliveryMethod.ELECTRONIC:
+    chosen = _chosen_way_of_collecting(case)
+    if chosen:
+        collect_at = _("按申请时选择的方式：%(way)s") % {"way": chosen}
+    elif case.delivery == DeliveryMethod.ELECTRONIC:
         collect_at = _("电子送达：办结后结果发送到申请人的通办账户，可在“我的办件”下载")
     else:
         hall = _hall_for(case.department.region)
