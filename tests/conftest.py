@@ -182,3 +182,14 @@ def sms_handset(settings) -> SmsHandset:
     settings.SMS_GATEWAY = "test-handset"
     SmsHandset.received.clear()
     return SmsHandset()
+
+
+@pytest.fixture(autouse=True)
+def _platform_language_after_each_test():
+    """A request in English leaves its language active in the thread (LocaleMiddleware activates, nothing
+    deactivates): every test starts in the platform's language, whatever ran before it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
